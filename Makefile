@@ -1,0 +1,46 @@
+# Everything a user or CI needs: `make demo` and `make test` set themselves up.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PYTEST_ARGS ?=
+
+.PHONY: venv system-deps real-zaqar demo test lint typecheck unit bench docs clean
+
+venv: $(STAMP)
+
+$(STAMP): setup.py
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[test,docs]'
+	touch $(STAMP)
+
+# Debian packages the contract tests need (a real Zaqar runs on redis-server).
+system-deps:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server >/dev/null; }
+
+# Real Zaqar servers (own venvs under .cache/) for contract and differential tests.
+real-zaqar: venv system-deps
+	$(PY) -m tests.support.real_zaqar install
+
+lint: venv
+	$(VENV)/bin/ruff check zaqarclient tests benchmarks examples
+
+typecheck: venv
+	$(VENV)/bin/mypy
+
+test: lint typecheck real-zaqar
+	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+demo: venv
+	$(PY) examples/demo.py
+
+bench: venv real-zaqar
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .cache build *.egg-info

@@ -1,0 +1,50 @@
+"""Packaging for zaqarclient: the SDK, the OpenStackClient plugin and the reference server."""
+
+from setuptools import find_packages, setup
+
+WEBSOCKET = ["websocket-client>=1.6", "msgpack>=1.0"]
+SERVER = ["uvicorn>=0.30", "httptools>=0.6", "websockets>=12", "msgpack>=1.0"]
+CLI = ["osc-lib>=2.1.0", "cliff>=4.0"]
+TEST = [
+    "pytest>=8",
+    "pytest-xdist>=3.5",
+    "requests-mock>=1.11",
+    "ruff>=0.5",
+    "mypy>=1.10",
+    "types-requests",
+    "python-openstackclient>=6.0",
+]
+DOCS = ["sphinx>=7"]
+
+setup(
+    name="zaqarclient",
+    version="0.1.0",
+    description="Python SDK, OpenStackClient plugin and reference server for OpenStack Zaqar",
+    long_description=open("README.rst", encoding="utf-8").read(),
+    long_description_content_type="text/x-rst",
+    license="Apache-2.0",
+    python_requires=">=3.11",
+    packages=find_packages(include=["zaqarclient", "zaqarclient.*"]),
+    package_data={"zaqarclient": ["py.typed"]},
+    install_requires=["requests>=2.28", "keystoneauth1>=5.0"],
+    extras_require={
+        "websocket": WEBSOCKET,
+        "server": SERVER,
+        "cli": CLI,
+        "test": TEST + SERVER + WEBSOCKET + CLI,
+        "docs": DOCS,
+    },
+    entry_points={
+        "console_scripts": [
+            "zaqar-reference-server = zaqarclient.server.__main__:main",
+        ],
+        "pytest11": ["zaqarclient = zaqarclient.testing.pytest_plugin"],
+    },
+    classifiers=[
+        "License :: OSI Approved :: Apache Software License",
+        "Programming Language :: Python :: 3",
+        "Programming Language :: Python :: 3.11",
+        "Programming Language :: Python :: 3.12",
+        "Typing :: Typed",
+    ],
+)

@@ -1,0 +1,1 @@
+"""Test helpers: the reference server as a context manager and pytest fixtures."""
