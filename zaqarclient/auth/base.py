@@ -1,0 +1,117 @@
+"""The auth backend interface, shared option parsing and TLS settings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from zaqarclient.errors import ConfigurationError
+
+
+def option(options: Mapping[str, Any], name: str, default: Any = None) -> Any:
+    """Read ``name`` or ``os_<name>`` from auth options (python-zaqarclient's rule)."""
+    value = options.get(name)
+    if value is None:
+        value = options.get("os_" + name)
+    return default if value is None else value
+
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off", ""})
+
+
+def as_bool(value: Any, name: str) -> bool:
+    """Interpret a boolean option given as bool, int or string."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return bool(value)
+    if isinstance(value, str) and value.lower() in _TRUE | _FALSE:
+        return value.lower() in _TRUE
+    raise ConfigurationError(f"auth option {name!r} must be a boolean, got {value!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class TLSOptions:
+    """TLS settings for ``requests``: ``verify`` (bool or CA bundle path) and ``cert``."""
+
+    verify: bool | str = True
+    cert: str | tuple[str, str] | None = None
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any]) -> TLSOptions:
+        """Read ``insecure``, ``cacert``, ``cert`` and ``key`` (``os_`` prefixes allowed)."""
+        insecure = as_bool(option(options, "insecure", False), "insecure")
+        cacert = option(options, "cacert")
+        verify: bool | str = False if insecure else (str(cacert) if cacert else True)
+        cert = option(options, "cert")
+        key = option(options, "key")
+        if key and not cert:
+            raise ConfigurationError("auth option 'key' needs 'cert' (the client certificate)")
+        client_cert: str | tuple[str, str] | None = (str(cert), str(key)) if key else cert
+        return cls(verify=verify, cert=client_cert)
+
+
+class AuthBackend:
+    """How requests are authenticated.
+
+    ``headers()`` gives the auth headers for the next request; when
+    ``dynamic`` is false they never change and are computed once.
+    ``reauthenticate()`` is called once after a ``401``: it drops cached
+    credentials and says whether resending can help.
+    """
+
+    name = "base"
+    dynamic = False
+
+    def __init__(self, options: Mapping[str, Any] | None = None) -> None:
+        self.options: Mapping[str, Any] = options or {}
+        self.project_id: str | None = _project_id(self.options)
+        self.tls = TLSOptions.from_options(self.options)
+        roles = option(self.options, "roles")
+        if isinstance(roles, (list, tuple)):
+            roles = ",".join(str(role) for role in roles)
+        self.roles: str | None = str(roles) if roles else None
+
+    def headers(self) -> dict[str, str]:
+        """The auth headers to send with a request."""
+        headers: dict[str, str] = {}
+        if self.project_id is not None:
+            headers["X-Project-ID"] = self.project_id
+        if self.roles:
+            headers["X-Roles"] = self.roles
+        return headers
+
+    def endpoint(self) -> str | None:
+        """The service endpoint from a catalog, when the backend has one."""
+        return None
+
+    def reauthenticate(self) -> bool:
+        """Drop cached credentials after a 401; true if a resend may succeed."""
+        return False
+
+    def close(self) -> None:
+        """Release what the backend holds."""
+
+
+class NoAuth(AuthBackend):
+    """No credentials: Zaqar trusts the ``X-Project-ID`` header.
+
+    No project id is invented: without one the server answers
+    ``400 Project-Id Missing``. ``roles`` (e.g. ``admin``) sends ``X-Roles``,
+    which a no-auth Zaqar reads for its admin policy.
+    """
+
+    name = "noauth"
+
+
+def _project_id(options: Mapping[str, Any]) -> str | None:
+    value = option(options, "project_id")
+    if value is None:
+        value = options.get("project")
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ConfigurationError(f"project_id must be a string, got {type(value).__name__}")
+    return value

@@ -1,0 +1,131 @@
+"""The exception tree of zaqarclient.
+
+Every exception the SDK raises derives from :class:`ZaqarError`::
+
+    ZaqarError
+    ├── ConfigurationError (ValueError)     bad conf, option or argument
+    │   └── InvalidNameError                bad queue/topic name, caught before sending
+    ├── DriverLoadFailure                   no transport for the URL's scheme
+    ├── InvalidOperation                    the API version or transport lacks it
+    │   └── UnsupportedVersion              the API version lacks it
+    ├── ConnectionError                     no response: refused, reset, DNS, TLS
+    │   └── TimeoutError                    connect or read timeout
+    └── TransportError                      the server answered with an error status
+        ├── ClientError                     4xx (specific classes in transport.errors)
+        └── ServerError                     5xx
+
+The status-specific classes (``MalformedRequest`` for 400 up to
+``ServiceUnavailableError`` for 503, plus one for every other error status)
+live in :mod:`zaqarclient.transport.errors`, under the names
+python-zaqarclient used.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+
+class ZaqarError(Exception):
+    """Base class of every error raised by zaqarclient."""
+
+
+class ConfigurationError(ZaqarError, ValueError):
+    """A configuration value, option or argument is invalid."""
+
+
+class InvalidNameError(ConfigurationError):
+    """A queue or topic name is not acceptable to Zaqar."""
+
+
+class DriverLoadFailure(ZaqarError):
+    """No transport is available for the requested URL scheme or API version."""
+
+    def __init__(self, driver: str, ex: BaseException | str) -> None:
+        super().__init__(f"Failed to load transport {driver!r}: {ex}")
+        self.driver = driver
+        self.ex = ex
+
+
+class InvalidOperation(ZaqarError):
+    """The operation is not available with this API version or transport."""
+
+
+class UnsupportedVersion(InvalidOperation):
+    """The operation needs a newer (or another) API version than the client's."""
+
+
+class ConnectionError(ZaqarError, builtins.ConnectionError):
+    """The request got no response: connection refused or reset, DNS or TLS failure."""
+
+    def __init__(self, message: str, *, method: str = "", url: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.method = method
+        self.url = url
+
+    def __str__(self) -> str:
+        where = f" ({self.method} {self.url})" if self.method else ""
+        return f"{self.message}{where}"
+
+
+class TimeoutError(ConnectionError, builtins.TimeoutError):
+    """The server did not answer within the configured timeout."""
+
+
+class TransportError(ZaqarError):
+    """The server answered with an error status.
+
+    Attributes carry what the server said: ``status``, ``title``,
+    ``description``, ``method``, ``url`` (secrets removed), ``request_id``
+    (``x-openstack-request-id``), ``headers`` and the decoded ``body``.
+    """
+
+    code: int = 0
+
+    def __init__(
+        self,
+        title: str = "",
+        description: str = "",
+        *,
+        status: int | None = None,
+        method: str = "",
+        url: str = "",
+        request_id: str | None = None,
+        headers: dict[str, str] | None = None,
+        body: Any = None,
+    ) -> None:
+        self.status = status if status is not None else self.code
+        self.title = title
+        self.description = description
+        self.method = method
+        self.url = url
+        self.request_id = request_id
+        self.headers = headers or {}
+        self.body = body
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        parts = []
+        if self.request_id:
+            parts.append(f"[{self.request_id}]")
+        parts.append(f"{self.status}")
+        if self.title:
+            parts.append(self.title)
+        text = " ".join(parts)
+        if self.description:
+            text += f": {self.description}"
+        if self.method:
+            text += f" ({self.method} {self.url})"
+        return text
+
+    def __str__(self) -> str:
+        return self._message()
+
+
+class ClientError(TransportError):
+    """The server rejected the request (4xx)."""
+
+
+class ServerError(TransportError):
+    """The server failed to process the request (5xx)."""

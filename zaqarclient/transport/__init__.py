@@ -1,0 +1,1 @@
+"""Transports: how a :class:`~zaqarclient.transport.request.Request` reaches Zaqar."""

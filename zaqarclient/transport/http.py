@@ -1,0 +1,299 @@
+"""The HTTP transport: one ``requests.Session`` per client, retries, error mapping."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote
+
+import requests
+import requests.adapters
+from urllib3.exceptions import NewConnectionError
+
+from zaqarclient import __version__
+from zaqarclient.auth.base import AuthBackend
+from zaqarclient.errors import ConfigurationError, ConnectionError, TimeoutError
+from zaqarclient.transport.error_mapper import error_from_response
+from zaqarclient.transport.redaction import redact_body, redact_headers, redact_url
+from zaqarclient.transport.request import NO_BODY, Api, Request, Response
+from zaqarclient.transport.retry import RetryPolicy
+
+LOG = logging.getLogger("zaqarclient")
+
+#: Default (connect, read) timeouts in seconds.
+DEFAULT_TIMEOUT: tuple[float, float] = (10.0, 30.0)
+_LOG_BODY_LIMIT = 2048
+
+
+def encode_query(params: Mapping[str, Any]) -> str:
+    """A query string with list values joined by literal commas.
+
+    Zaqar splits ``ids``/``claim_ids`` on literal commas only; a ``%2C`` is
+    part of an id, so the usual URL encoders cannot be used.
+    """
+    parts = []
+    for key, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            text = ",".join(quote(str(item), safe="") for item in value)
+            parts.append(f"{quote(key, safe='')}={text}")
+            continue
+        else:
+            text = str(value)
+        parts.append(f"{quote(key, safe='')}={quote(text, safe='')}")
+    return "&".join(parts)
+
+
+def parse_timeout(value: Any) -> float | tuple[float, float]:
+    """A ``requests`` timeout from a conf value: seconds or (connect, read)."""
+    if value is None:
+        return DEFAULT_TIMEOUT
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+        return float(value)
+    if (
+        isinstance(value, (list, tuple))
+        and len(value) == 2
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in value)
+    ):
+        return (float(value[0]), float(value[1]))
+    raise ConfigurationError(
+        f"timeout must be a positive number of seconds or a (connect, read) pair, not {value!r}"
+    )
+
+
+def _never_sent(exc: requests.RequestException) -> bool:
+    """True when the connection could not be opened, so the request never left."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    reason = exc.args[0] if exc.args else None
+    inner = getattr(reason, "reason", reason)
+    return isinstance(inner, NewConnectionError)
+
+
+class HttpTransport:
+    """Sends :class:`Request` objects over HTTP(S) to one Zaqar endpoint.
+
+    One ``requests.Session`` (keep-alive, connection pool) serves every
+    call. Auth headers come from the backend; errors come back as
+    :class:`~zaqarclient.errors.TransportError` subclasses; idempotent
+    requests are retried per the :class:`RetryPolicy`.
+    """
+
+    def __init__(
+        self,
+        endpoint: str,
+        api: Api,
+        auth: AuthBackend,
+        *,
+        client_id: str,
+        timeout: Any = None,
+        retry: RetryPolicy | None = None,
+        headers: Mapping[str, str] | None = None,
+        pool_size: int = 10,
+    ) -> None:
+        self.endpoint = endpoint.rstrip("/")
+        self.api = api
+        self.auth = auth
+        self.client_id = client_id
+        self.timeout = parse_timeout(timeout)
+        self.retry = retry or RetryPolicy()
+        self.version_root = f"{self.endpoint}/{api.label}/"
+        self.session = requests.Session()
+        adapter = requests.adapters.HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self._verify = auth.tls.verify
+        self._cert = auth.tls.cert
+        self._proxies = requests.utils.get_environ_proxies(self.endpoint)
+        base = {
+            "Client-ID": client_id,
+            "Accept": "application/json",
+            "User-Agent": f"zaqarclient/{__version__}",
+        }
+        base.update(headers or {})
+        self._base_headers = base
+        self._static_headers: dict[str, str] | None = None
+        if not auth.dynamic:
+            self._static_headers = {**base, **auth.headers()}
+
+    # -- public API ---------------------------------------------------------
+
+    def send(self, request: Request) -> Response:
+        """Send ``request``; return the response or raise the mapped error."""
+        route = self.api.route(request.operation)
+        if request.ref is not None:
+            url = self.absolute(request.ref)
+        else:
+            path = route.path
+            if request.path_params:
+                path = path.format(
+                    **{k: quote(str(v), safe="") for k, v in request.path_params.items()}
+                )
+            url = self.version_root + path
+        if request.params:
+            query = encode_query(request.params)
+            if query:
+                url = f"{url}{'&' if '?' in url else '?'}{query}"
+        body: bytes | None = None
+        content_type = None
+        if request.body is not NO_BODY:
+            body = json.dumps(request.body, separators=(",", ":")).encode("utf-8")
+            content_type = route.content_type
+        retryable = route.idempotent if request.retry is None else request.retry
+        return self._send(route.method, url, body, content_type, request, retryable)
+
+    def follow(self, href: str) -> Response:
+        """GET a ``links`` href (an absolute path such as ``/v2/queues?marker=x``)."""
+        return self._send("GET", self.absolute(href), None, None, None, True)
+
+    def absolute(self, href: str) -> str:
+        """The full URL of a server-relative href."""
+        if href.startswith(("http://", "https://")):
+            return href
+        if not href.startswith("/"):
+            return self.version_root + href
+        return self.endpoint + href
+
+    def mount(self, prefix: str, adapter: requests.adapters.BaseAdapter) -> None:
+        """Route URLs starting with ``prefix`` through ``adapter`` (in-process servers)."""
+        self.session.mount(prefix, adapter)
+
+    def close(self) -> None:
+        """Close pooled connections."""
+        self.session.close()
+
+    # -- internals ----------------------------------------------------------
+
+    def _headers(self, content_type: str | None, extra: Mapping[str, str] | None) -> dict[str, str]:
+        if self._static_headers is not None:
+            headers = dict(self._static_headers)
+        else:
+            headers = {**self._base_headers, **self.auth.headers()}
+        if content_type is not None:
+            headers["Content-Type"] = content_type
+        if extra:
+            headers.update(extra)
+        return headers
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        body: bytes | None,
+        content_type: str | None,
+        request: Request | None,
+        retryable: bool,
+    ) -> Response:
+        policy = self.retry
+        attempt = 0
+        reauthenticated = False
+        extra = request.headers if request is not None else None
+        while True:
+            headers = self._headers(content_type, extra)
+            debug = LOG.isEnabledFor(logging.DEBUG)
+            if debug:
+                self._log_request(method, url, headers, body)
+            started = time.monotonic()
+            try:
+                raw = self.session.request(
+                    method,
+                    url,
+                    data=body,
+                    headers=headers,
+                    timeout=self.timeout,
+                    verify=self._verify,
+                    cert=self._cert,
+                    proxies=self._proxies,
+                    allow_redirects=False,
+                )
+            except requests.RequestException as exc:
+                may_retry = retryable or _never_sent(exc) or policy.retry_non_idempotent
+                if may_retry and attempt < policy.max_retries:
+                    wait = policy.delay(attempt)
+                    LOG.warning(
+                        "%s %s failed (%s); retry %d/%d in %.2fs",
+                        method, redact_url(url), type(exc).__name__,
+                        attempt + 1, policy.max_retries, wait,
+                    )
+                    policy.sleep(wait)
+                    attempt += 1
+                    continue
+                raise self._connection_error(exc, method, url) from exc
+            status = raw.status_code
+            if debug:
+                self._log_response(method, url, raw, time.monotonic() - started)
+            if status < 300:
+                return Response(request, raw.content, raw.headers, status)
+            if status == 401 and not reauthenticated and self.auth.reauthenticate():
+                reauthenticated = True
+                continue
+            if (
+                status in policy.retry_statuses
+                and (retryable or policy.retry_non_idempotent)
+                and attempt < policy.max_retries
+            ):
+                wait = policy.delay(attempt, raw.headers.get("retry-after"))
+                LOG.warning(
+                    "%s %s answered %d; retry %d/%d in %.2fs",
+                    method, redact_url(url), status, attempt + 1, policy.max_retries, wait,
+                )
+                policy.sleep(wait)
+                attempt += 1
+                continue
+            if status == 300 and request is not None and request.operation == "versions":
+                return Response(request, raw.content, raw.headers, status)
+            raise error_from_response(
+                status, raw.headers, raw.content, method=method, url=redact_url(url)
+            )
+
+    def _connection_error(
+        self, exc: requests.RequestException, method: str, url: str
+    ) -> ConnectionError:
+        safe_url = redact_url(url)
+        if isinstance(exc, requests.Timeout):
+            kind = "connect" if isinstance(exc, requests.exceptions.ConnectTimeout) else "read"
+            return TimeoutError(
+                f"Zaqar did not answer in time ({kind} timeout, timeout={self.timeout})",
+                method=method,
+                url=safe_url,
+            )
+        if isinstance(exc, requests.exceptions.SSLError):
+            message = f"TLS error talking to Zaqar: {exc}"
+        elif _never_sent(exc):
+            message = f"Cannot connect to Zaqar at {self.endpoint}"
+        else:
+            message = f"Connection to Zaqar failed: {type(exc).__name__}"
+        return ConnectionError(message, method=method, url=safe_url)
+
+    def _log_request(
+        self, method: str, url: str, headers: Mapping[str, str], body: bytes | None
+    ) -> None:
+        LOG.debug(
+            "REQ %s %s headers=%s body=%s",
+            method, redact_url(url), redact_headers(headers), _loggable(body),
+        )
+
+    def _log_response(self, method: str, url: str, raw: requests.Response, elapsed: float) -> None:
+        LOG.debug(
+            "RESP %s %s -> %d in %.1fms request-id=%s body=%s",
+            method, redact_url(url), raw.status_code, elapsed * 1000,
+            raw.headers.get("x-openstack-request-id"), _loggable(raw.content),
+        )
+
+
+def _loggable(body: bytes | None) -> str:
+    if not body:
+        return "-"
+    try:
+        text = json.dumps(redact_body(json.loads(body)))
+    except ValueError:
+        text = body.decode("utf-8", "replace")
+    if len(text) > _LOG_BODY_LIMIT:
+        text = text[:_LOG_BODY_LIMIT] + f"... ({len(body)} bytes)"
+    return text
