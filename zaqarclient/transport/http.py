@@ -135,7 +135,7 @@ class HttpTransport:
                 path = path.format(
                     **{k: quote(str(v), safe="") for k, v in request.path_params.items()}
                 )
-            url = self.version_root + path
+            url = self.endpoint + path if path.startswith("/") else self.version_root + path
         if request.params:
             query = encode_query(request.params)
             if query:

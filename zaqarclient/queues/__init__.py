@@ -1,0 +1,1 @@
+"""Zaqar's queues API: the client factory and the per-version resources."""

@@ -1,0 +1,1 @@
+"""Zaqar API v2 resources."""

@@ -1,0 +1,238 @@
+"""The Zaqar v2 client."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import requests.adapters
+
+from zaqarclient import auth as auth_backends
+from zaqarclient.errors import ConfigurationError, ConnectionError
+from zaqarclient.queues.v2 import api as api_v2
+from zaqarclient.queues.v2 import flavor as flavor_api
+from zaqarclient.queues.v2 import pool as pool_api
+from zaqarclient.queues.v2 import queues as queue_api
+from zaqarclient.queues.v2 import subscription as subscription_api
+from zaqarclient.queues.v2.iterator import ResourceIterator
+from zaqarclient.transport.errors import ServiceUnavailableError
+from zaqarclient.transport.http import HttpTransport
+from zaqarclient.transport.request import NO_BODY, Api, Request, Response
+from zaqarclient.transport.retry import RetryPolicy
+
+_KNOWN_CONF = frozenset({"auth_opts", "client_uuid", "timeout", "retries", "headers", "pool_size"})
+_VERSION_SUFFIXES = ("/v2", "/v2/", "/v1.1", "/v1.1/")
+
+
+def normalise_endpoint(url: str) -> str:
+    """The endpoint root: no trailing slash and no ``/v2`` or ``/v1.1`` suffix."""
+    if not isinstance(url, str) or not url.startswith(("http://", "https://", "ws://", "wss://")):
+        raise ConfigurationError(
+            f"Zaqar URL must start with http://, https://, ws:// or wss://, got {url!r}"
+        )
+    for suffix in _VERSION_SUFFIXES:
+        if url.endswith(suffix):
+            url = url[: -len(suffix)]
+            break
+    return url.rstrip("/")
+
+
+def pick_backend(conf: Mapping[str, Any], session: Any) -> auth_backends.AuthBackend:
+    """The auth backend ``conf['auth_opts']`` asks for.
+
+    As in python-zaqarclient, an ``auth_opts`` without ``backend`` means
+    keystone. With no ``auth_opts`` at all (and no session) the client uses
+    no-auth rather than failing for want of an ``auth_url``.
+    """
+    auth_opts = conf.get("auth_opts")
+    if auth_opts is None:
+        name = "keystone" if session is not None else "noauth"
+        return auth_backends.get_backend(name, {}, session=session)
+    if not isinstance(auth_opts, Mapping):
+        raise ConfigurationError("conf['auth_opts'] must be a dict such as {'backend': 'noauth'}")
+    name = auth_opts.get("backend") or "keystone"
+    return auth_backends.get_backend(name, auth_opts.get("options") or {}, session=session)
+
+
+class Client:
+    """A Zaqar API v2 client over HTTP.
+
+    ``Client(url, version=2, conf=None, session=None)`` as in
+    python-zaqarclient: ``conf['auth_opts']`` picks the auth backend and
+    ``conf['client_uuid']`` the Client-ID; ``session`` is a keystoneauth1
+    session. Extra ``conf`` keys: ``timeout`` (seconds or (connect, read)),
+    ``retries`` (a count, a dict of :class:`RetryPolicy` fields or a policy),
+    ``headers`` (sent with every request).
+    """
+
+    api: Api = api_v2.V2
+
+    def __init__(
+        self,
+        url: str | None = None,
+        version: int | float | str = 2,
+        conf: Mapping[str, Any] | None = None,
+        session: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        self.conf: dict[str, Any] = dict(conf or {})
+        self.conf.update(kwargs)
+        unknown = set(kwargs) - _KNOWN_CONF
+        if unknown:
+            raise ConfigurationError(
+                f"Unknown Client option(s) {sorted(unknown)}; known: {sorted(_KNOWN_CONF)}"
+            )
+        self.api_version = version
+        self.session = session
+        self.auth_opts: Mapping[str, Any] = self.conf.get("auth_opts") or {}
+        self.client_uuid: str = str(self.conf.get("client_uuid") or uuid.uuid4().hex)
+        self._auth = pick_backend(self.conf, session)
+        endpoint = url or self._auth.endpoint()
+        if not endpoint:
+            raise ConfigurationError(
+                "No Zaqar URL: pass url=... or a keystone session whose catalog has 'messaging'"
+            )
+        self.api_url = normalise_endpoint(endpoint)
+        self._transport = self._make_transport()
+
+    def _make_transport(self) -> HttpTransport:
+        if self.api_url.startswith(("ws://", "wss://")):
+            from zaqarclient.errors import DriverLoadFailure
+
+            raise DriverLoadFailure("ws", "the websocket transport is not available yet")
+        return HttpTransport(
+            self.api_url,
+            self.api,
+            self._auth,
+            client_id=self.client_uuid,
+            timeout=self.conf.get("timeout"),
+            retry=RetryPolicy.from_conf(self.conf.get("retries")),
+            headers=self.conf.get("headers"),
+            pool_size=int(self.conf.get("pool_size") or 10),
+        )
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.api_url} v{self.api_version}>"
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._transport.close()
+
+    # -- plumbing -----------------------------------------------------------
+
+    def transport(self) -> HttpTransport:
+        """The client's (single, shared) transport."""
+        return self._transport
+
+    def mount(self, prefix: str, adapter: requests.adapters.BaseAdapter) -> None:
+        """Send URLs starting with ``prefix`` through a ``requests`` adapter."""
+        self._transport.mount(prefix, adapter)
+
+    def _call(
+        self,
+        operation: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        body: Any = NO_BODY,
+        retry: bool | None = None,
+        **path: str,
+    ) -> Response:
+        request = Request(operation, path, dict(params) if params else {}, body, retry=retry)
+        return self._transport.send(request)
+
+    def follow(self, ref: str) -> Any:
+        """GET an href from a ``links`` entry and return the decoded body."""
+        return self._transport.follow(ref).deserialized_content
+
+    # -- queues -------------------------------------------------------------
+
+    def queue(self, ref: str, **kwargs: Any) -> queue_api.Queue:
+        """A :class:`Queue` handle (no request unless ``force_create=True``)."""
+        return queue_api.Queue(self, ref, **kwargs)
+
+    def queues(self, **params: Any) -> tuple[ResourceIterator[queue_api.Queue], int | None]:
+        """``(iterator over all queues, count)``, python-zaqarclient's shape.
+
+        ``count`` is set with ``with_count=True``. Parameters: ``limit``
+        (page size), ``marker``, ``detailed``, ``name``, metadata filters.
+        """
+        data = self._call("queue_list", params=params).deserialized_content or {}
+        count = data.get("count") if params.get("with_count") else None
+        return ResourceIterator(self, data, "queues", queue_api.create_object(self)), count
+
+    def list_queues(self, **params: Any) -> ResourceIterator[queue_api.Queue]:
+        """An iterator over every queue (all pages)."""
+        return self.queues(**params)[0]
+
+    # -- subscriptions ------------------------------------------------------
+
+    def subscription(self, queue_name: str, **kwargs: Any) -> subscription_api.Subscription:
+        """A :class:`Subscription`; created on the server when ``subscriber`` is given."""
+        return subscription_api.Subscription(self, queue_name, **kwargs)
+
+    def subscriptions(
+        self, queue_name: str, **params: Any
+    ) -> ResourceIterator[subscription_api.Subscription]:
+        """An iterator over a queue's subscriptions (all pages)."""
+        data = self._call(
+            "subscription_list", params=params, queue_name=queue_name
+        ).deserialized_content
+        factory = subscription_api.create_object(self)
+        return ResourceIterator(self, data, "subscriptions", factory)
+
+    # -- admin: pools and flavors -------------------------------------------
+
+    def pool(self, ref: str, **kwargs: Any) -> pool_api.Pool:
+        """A :class:`Pool`; created (upserted) on the server unless ``auto_create=False``."""
+        return pool_api.Pool(self, ref, **kwargs)
+
+    def pools(self, **params: Any) -> ResourceIterator[pool_api.Pool]:
+        """An iterator over every pool (admin)."""
+        data = self._call("pool_list", params=params).deserialized_content
+        return ResourceIterator(self, data, "pools", pool_api.create_object(self))
+
+    def flavor(self, ref: str, **kwargs: Any) -> flavor_api.Flavor:
+        """A :class:`Flavor`; created on the server unless ``auto_create=False``."""
+        return flavor_api.Flavor(self, ref, **kwargs)
+
+    def flavors(self, **params: Any) -> ResourceIterator[flavor_api.Flavor]:
+        """An iterator over every flavor."""
+        data = self._call("flavor_list", params=params).deserialized_content
+        return ResourceIterator(self, data, "flavors", flavor_api.create_object(self))
+
+    # -- service ------------------------------------------------------------
+
+    def ping(self) -> bool:
+        """True when the server and its storage answer.
+
+        False when the server says its storage is unavailable (503) or
+        cannot be reached; any other error is raised, not hidden.
+        """
+        try:
+            self._call("ping")
+        except (ServiceUnavailableError, ConnectionError):
+            return False
+        return True
+
+    def health(self) -> dict[str, Any]:
+        """The detailed health report (admin)."""
+        result: dict[str, Any] = self._call("health").deserialized_content
+        return result
+
+    def homedoc(self) -> dict[str, Any]:
+        """The API's JSON-home document."""
+        result: dict[str, Any] = self._call("homedoc").deserialized_content
+        return result
+
+    def versions(self) -> list[dict[str, Any]]:
+        """The versions the server offers (``GET /``)."""
+        data = self._call("versions").deserialized_content or {}
+        result: list[dict[str, Any]] = data.get("versions", [])
+        return result
