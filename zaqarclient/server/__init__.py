@@ -1,0 +1,49 @@
+"""The reference server: an in-process Zaqar v2 HTTP server.
+
+`App` is the framework-independent core (`App.handle(ServerRequest)`);
+`zaqarclient.server.asgi` wraps it for uvicorn and
+`zaqarclient.testing.inprocess` mounts it on a `requests.Session`.
+
+DIFFERENCES lists where this server deliberately departs from Zaqar 23.0.1
+(MongoDB driver), with the reason.
+"""
+
+from __future__ import annotations
+
+from zaqarclient.server.app import App
+from zaqarclient.server.clock import Clock, SystemClock, TestClock
+from zaqarclient.server.config import Config, Token
+from zaqarclient.server.protocol import ServerRequest, ServerResponse
+
+__all__ = [
+    "DIFFERENCES",
+    "App",
+    "Clock",
+    "Config",
+    "ServerRequest",
+    "ServerResponse",
+    "SystemClock",
+    "TestClock",
+    "Token",
+]
+
+DIFFERENCES: tuple[str, ...] = (
+    "Topic message, claim and subscription routes work like the queue routes on a separate "
+    "topic namespace; Zaqar answers them with 500 (its handlers expect `queue_name`).",
+    "Messages expire exactly at created + ttl; MongoDB's TTL monitor lets them linger ~60 s.",
+    "Stats of a queue whose messages are all delayed answer 200 without oldest/newest; "
+    "MongoDB raises and answers 503.",
+    "A message inside the `messages` array that is not an object gives 400 `Document type not "
+    "supported.`; Zaqar crashes with 500.",
+    "A message moved to a dead-letter queue gets a new marker from the DLQ's counter so that "
+    "paging the DLQ works; MongoDB keeps the source queue's marker.",
+    "Pool URIs are stored without connecting to them (no `cannot connect` 400).",
+    "Flavor capabilities are always the five MongoDB capability names.",
+    "The health report does not run real operations; it reports storage reachability and "
+    "message volume in the non-pooled MongoDB layout.",
+    "`_enable_encrypt_messages` is stored and validated but bodies are not encrypted.",
+    "trust+http(s) subscribers get no Keystone trust; the `trust+` prefix is only stripped "
+    "when delivering.",
+    "Token auth (`--token`) is a static token table standing in for keystonemiddleware.",
+    "Confirmation e-mails use this server's own wording, not Zaqar's templates.",
+)

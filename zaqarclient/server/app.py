@@ -1,0 +1,213 @@
+"""The synchronous core: `App.handle(ServerRequest) -> ServerResponse`.
+
+The check order follows Zaqar's hooks (zaqar-api.md section 2.1): routing,
+keystone-style auth, signed URL, form-encoded body, Accept, Client-ID,
+project, queue/topic name, method (405/OPTIONS), policy, handler.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+
+from zaqarclient.server import signing
+from zaqarclient.server.clock import Clock, SystemClock
+from zaqarclient.server.config import Config
+from zaqarclient.server.context import Ctx
+from zaqarclient.server.ids import request_id
+from zaqarclient.server.notify import Notifier
+from zaqarclient.server.protocol import (
+    JSON_CT,
+    HTTPError,
+    ServerRequest,
+    ServerResponse,
+    dumps,
+    forbidden,
+    invalid_queue_id,
+)
+from zaqarclient.server.request import decode_path
+from zaqarclient.server.routing import Router
+from zaqarclient.server.storage import MemoryStorage, open_storage
+from zaqarclient.server.validation import valid_name
+
+LOG = logging.getLogger("zaqarclient.server")
+
+_FORM = "application/x-www-form-urlencoded"
+_ADMIN_POLICIES = frozenset(
+    ("health:get", "pools:get_all", "pools:create", "pools:get", "pools:update", "pools:delete",
+     "flavors:create", "flavors:update", "flavors:delete")
+)
+_NOT_ACCEPTABLE = HTTPError(
+    406, "406 Not Acceptable",
+    'Endpoint only serves `application/json`; specify client-side media type support with '
+    'the "Accept" header.',
+    extra={"link": {
+        "text": "14.1 Accept, Hypertext Transfer Protocol -- HTTP/1.1",
+        "href": "http://www.w3.org/Protocols/rfc2616/rfc2616-sec14.html",
+        "rel": "help",
+    }},
+)
+_UNAUTHORIZED = dumps({"error": {
+    "code": 401, "title": "Unauthorized",
+    "message": "The request you have made requires authentication.",
+}})
+
+
+def accepts_json(accept: str | None) -> bool:
+    """Whether an Accept header admits application/json (missing counts as yes)."""
+    if not accept:
+        return True
+    for item in accept.split(","):
+        media, _, params = item.strip().partition(";")
+        media = media.strip().lower()
+        if media not in ("application/json", "application/*", "*/*", "*"):
+            continue
+        quality = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality > 0:
+            return True
+    return False
+
+
+class App:
+    """One reference server instance: config, clock, storage, notifier and route tables."""
+
+    def __init__(
+        self,
+        config: Config | None = None,
+        clock: Clock | None = None,
+        storage: MemoryStorage | None = None,
+        store: str = "memory",
+    ) -> None:
+        from zaqarclient.server.v2 import build_router
+
+        self.config = config or Config()
+        self.clock: Clock = clock or SystemClock()
+        self.storage = storage or open_storage(store, self.clock)
+        self.notifier = Notifier(self)
+        self.home_cache: dict[str, bytes] = {}
+        self.routers: list[Router] = [build_router(self.config)]
+
+    def close(self) -> None:
+        self.notifier.close()
+        self.storage.close()
+
+    def reset(self) -> None:
+        """Drop every queue, message, claim, subscription, pool and flavor."""
+        self.storage.reset()
+
+    def handle(self, req: ServerRequest) -> ServerResponse:
+        """Answer one request; never raises."""
+        try:
+            resp = self._dispatch(req)
+        except HTTPError as err:
+            resp = ServerResponse(
+                err.status, [("content-type", JSON_CT), *err.headers], dumps(err.document())
+            )
+        except Exception as exc:  # an internal error is a 500, as falcon does
+            LOG.exception("unhandled error for %s %s", req.method, req.path)
+            resp = ServerResponse(500, [("content-type", JSON_CT)], dumps(
+                {"title": "Internal server error", "description": str(exc)}
+            ))
+        resp.headers.append(("x-openstack-request-id", request_id()))
+        return resp
+
+    def _dispatch(self, req: ServerRequest) -> ServerResponse:
+        path = decode_path(req.path)
+        if path == "/":
+            if req.method not in ("GET", "HEAD", "OPTIONS"):
+                raise HTTPError(405, "405 Method Not Allowed", headers=[("allow", "GET, OPTIONS")])
+            from zaqarclient.server.v2.home import versions
+
+            return versions(self)
+        headers = req.headers
+        signed = bool(headers.get("url-signature"))
+        token_roles: tuple[str, ...] | None = None
+        token_project: str | None = None
+        if self.config.tokens and not signed and "extra-spec" not in headers:
+            token = self.config.tokens.get(headers.get("x-auth-token", ""))
+            if token is None:
+                return ServerResponse(401, [
+                    ("content-type", JSON_CT),
+                    ("www-authenticate", 'Keystone uri="http://127.0.0.1/identity"'),
+                ], _UNAUTHORIZED)
+            token_project, token_roles = token.project, token.roles
+        found = None
+        for router in self.routers:
+            if path.startswith(router.prefix):
+                found = router.match(path)
+                if found is not None:
+                    break
+        if found is None:
+            raise HTTPError(404, "404 Not Found")
+        route, params = found
+        ctx = Ctx(self, req, path, params, router.prefix)
+        if signed and not signing.verify_request(self, req, path):
+            raise HTTPError(404, "404 Not Found")
+        if ctx.clen is not None and headers.get("content-type", "").lower() == _FORM:
+            raise HTTPError(
+                400, "Invalid Content-Type",
+                "Endpoint does not accept `application/x-www-form-urlencoded` content; currently "
+                "supported media type is `application/json`; specify proper client-side media "
+                'type with the "Content-Type" header.',
+            )
+        if not accepts_json(headers.get("accept")):
+            raise _NOT_ACCEPTABLE
+        self._check_client_id(headers.get("client-id"))
+        ctx.client_id = headers["client-id"]
+        ctx.project = self._project(headers) if token_project is None else token_project
+        roles = headers.get("x-roles", "") if token_roles is None else ",".join(token_roles)
+        ctx.roles = tuple(r.strip() for r in roles.split(",") if r.strip())
+        if route.has_queue and not valid_name(params["queue_name"], ctx.project, self.config):
+            raise invalid_queue_id("queue")
+        if route.has_topic and not valid_name(params["topic_name"], ctx.project, self.config):
+            raise invalid_queue_id("topic")
+        handler = route.handlers.get(req.method)
+        if handler is None:
+            if req.method == "OPTIONS":
+                return ServerResponse(200, [("allow", route.allow)], b"")
+            raise HTTPError(405, "405 Method Not Allowed", headers=[("allow", route.allow)])
+        policy = route.policies[req.method]
+        if (
+            policy in _ADMIN_POLICIES
+            and self.config.strict_policy
+            and "admin" not in ctx.roles
+        ):
+            raise forbidden()
+        return handler(ctx)
+
+    def _check_client_id(self, client_id: str | None) -> None:
+        if client_id is None:
+            raise HTTPError(400, "Missing header value", 'The "Client-Id" header is required.')
+        if self.config.client_id_uuid_safe == "strict":
+            try:
+                uuid.UUID(client_id)
+                return
+            except ValueError:
+                pass
+        elif (
+            self.config.min_length_client_id <= len(client_id) <= self.config.max_length_client_id
+        ):
+            return
+        raise HTTPError(400, "Wrong UUID value", "Malformed hexadecimal UUID.")
+
+    @staticmethod
+    def _project(headers: Mapping[str, str]) -> str:
+        for name in ("x-project-id", "x-tenant-id", "x-tenant"):
+            value = headers.get(name)
+            if value is not None:
+                if value == "":
+                    raise HTTPError(
+                        400, "Empty project header not allowed",
+                        "X-PROJECT-ID cannot be an empty string. Specify the right header "
+                        "X-PROJECT-ID and retry.",
+                    )
+                return str(value)
+        raise HTTPError(400, "Project-Id Missing", "The header X-PROJECT-ID was missing")

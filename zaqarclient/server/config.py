@@ -1,0 +1,77 @@
+"""Server configuration: Appendix B switches and every section 3 limit."""
+
+from __future__ import annotations
+
+import dataclasses
+
+DEFAULT_SIGNED_URL_KEY = "zaqar-reference-server-secret"
+
+
+@dataclasses.dataclass
+class Token:
+    """A static token for token auth mode: the project and roles it stands for."""
+
+    project: str
+    roles: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass
+class Config:
+    """Every switch of the reference server; defaults match a no-auth devstack Zaqar."""
+
+    # [DEFAULT]
+    admin_mode: bool = True
+    pooling: bool = True
+    enable_v1_1: bool = False
+    enable_checksum: bool = False
+    unreliable: bool = True
+    # Policy: False lets every caller use admin endpoints; True applies Zaqar's defaults.
+    strict_policy: bool = False
+    # Auth: empty means no auth; otherwise X-Auth-Token must be one of these.
+    tokens: dict[str, Token] = dataclasses.field(default_factory=dict)
+    # [transport]
+    client_id_uuid_safe: str = "strict"
+    min_length_client_id: int = 10
+    max_length_client_id: int = 36
+    default_message_ttl: int = 3600
+    default_message_delay: int = 0
+    default_claim_ttl: int = 300
+    default_claim_grace: int = 60
+    default_subscription_ttl: int = 3600
+    max_queues_per_page: int = 20
+    max_messages_per_page: int = 20
+    max_subscriptions_per_page: int = 20
+    max_pools_per_page: int = 20
+    max_flavors_per_page: int = 20
+    max_messages_per_claim_or_pop: int = 20
+    max_queue_metadata: int = 65536
+    max_messages_post_size: int = 262144
+    max_message_ttl: int = 1209600
+    max_message_delay: int = 900
+    max_claim_ttl: int = 43200
+    max_claim_grace: int = 43200
+    subscriber_types: tuple[str, ...] = ("http", "https", "mailto", "trust+http", "trust+https")
+    message_delete_with_claim_id: bool = False
+    # [signed_url]
+    secret_key: str | None = DEFAULT_SIGNED_URL_KEY
+    # [notification] and [storage] message_pipeline
+    notifications: bool = True
+    require_confirmation: bool = False
+    external_confirmation_url: str | None = None
+    max_notifier_workers: int = 10
+    smtp_mode: str = "third_part"
+    smtp_command: str = "/usr/sbin/sendmail -t -oi"
+    smtp_host: str | None = None
+    smtp_port: int = 465
+    # Public endpoint put into confirmation notifications as WSGISubscribeURL.
+    public_endpoint: str | None = None
+
+    # Hard-coded constants of Zaqar, exposed for completeness.
+    min_message_ttl: int = 60
+    min_claim_ttl: int = 60
+    min_claim_grace: int = 60
+    min_subscription_ttl: int = 60
+    max_name_length: int = 64
+    max_project_length: int = 256
+    default_page_size: int = 10
+    default_claim_limit: int = 10

@@ -1,0 +1,276 @@
+"""Notifications: webhook and e-mail deliveries on a small worker pool.
+
+Deliveries never run on the request path. The transport is an injectable
+`Sender`; waits between retries go through an injectable `sleep`, so tests
+neither block nor wait for real time.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import shlex
+import smtplib
+import subprocess
+import threading
+import urllib.request
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from email.mime.text import MIMEText
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import parse_qs, urljoin, urlparse
+
+from zaqarclient.server import signing
+from zaqarclient.server.validation import LINEAR_INTERVAL, MAXIMUM_DELAY, MINIMUM_DELAY
+
+if TYPE_CHECKING:
+    from zaqarclient.server.app import App
+    from zaqarclient.server.context import Ctx
+    from zaqarclient.server.storage.base import NewMessage, Subscription
+
+LOG = logging.getLogger("zaqarclient.server.notify")
+
+
+class Sender(Protocol):
+    """Where notifications go: an HTTP POST, or one e-mail."""
+
+    def post(self, url: str, data: bytes, headers: dict[str, str]) -> int: ...
+    def mail(self, message: MIMEText) -> None: ...
+
+
+class DefaultSender:
+    """POSTs with urllib; mails through the sendmail command or SMTP over SSL."""
+
+    def __init__(self, app: App) -> None:
+        self._config = app.config
+
+    def post(self, url: str, data: bytes, headers: dict[str, str]) -> int:
+        request = urllib.request.Request(url, data=data, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as resp:
+                return int(resp.status)
+        except urllib.error.HTTPError as err:
+            return int(err.code)
+
+    def mail(self, message: MIMEText) -> None:
+        config = self._config
+        if config.smtp_mode == "self_local" or config.smtp_host:
+            with smtplib.SMTP_SSL(config.smtp_host or "localhost", config.smtp_port) as smtp:
+                smtp.sendmail(message["from"] or "", [message["to"]], message.as_string())
+            return
+        subprocess.run(
+            shlex.split(config.smtp_command), input=message.as_bytes(), check=True, timeout=30
+        )
+
+
+def backoff(kind: str, low: int, high: int, step: int = LINEAR_INTERVAL) -> list[int]:
+    """The waits of the backoff phase of Zaqar's webhook retry policy."""
+    if kind == "linear":
+        return list(range(low, high, step))
+    x_max = int((high - low) / step)
+    if kind == "arithmetic":
+        d = 2.0 * (high - low) / (x_max * (x_max - 1))
+        return [int(low + (a - 1) * a * d / 2) for a in range(1, x_max + 1)]
+    k = math.pow(10, math.log10(high / low) / (x_max - 1))
+    if kind == "geometric":
+        return [int(low * math.pow(k, a - 1)) for a in range(1, x_max + 1)]
+    p = low / k
+    return [int(p * math.pow(k, a)) for a in range(1, x_max + 1)]
+
+
+class Notifier:
+    """Sends notifications for one App; `drain()` waits for queued deliveries."""
+
+    def __init__(self, app: App) -> None:
+        self._app = app
+        self.sender: Sender = DefaultSender(app)
+        self.sleep: Callable[[float], None] = _real_sleep
+        self._pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self._pending: set[Future[None]] = set()
+
+    def _submit(self, fn: Callable[..., None], *args: Any) -> None:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(
+                    max_workers=self._app.config.max_notifier_workers,
+                    thread_name_prefix="zaqar-notify",
+                )
+            future = self._pool.submit(fn, *args)
+            self._pending.add(future)
+        future.add_done_callback(self._done)
+
+    def _done(self, future: Future[None]) -> None:
+        with self._lock:
+            self._pending.discard(future)
+
+    def drain(self, timeout: float = 5.0) -> None:
+        """Block until every queued delivery has finished (for tests)."""
+        with self._lock:
+            pending = list(self._pending)
+        for future in pending:
+            future.result(timeout)
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    # ---------------------------------------------------------------- triggers
+
+    def messages_posted(self, ctx: Ctx, batch: list[NewMessage], with_delay: bool) -> None:
+        config = self._app.config
+        if not config.notifications:
+            return
+        store = self._app.storage
+        from zaqarclient.server.v2.common import scope
+
+        subs = store.subscriptions_for(scope(ctx), ctx.queue)
+        if not subs:
+            return
+        meta = store.queue_get(scope(ctx), ctx.queue) or {}
+        queue_policy = meta.get("_retry_policy") or {}
+        for sub in subs:
+            if config.require_confirmation and not sub.confirmed:
+                continue
+            payloads = []
+            for new in batch:
+                doc: dict[str, Any] = {"ttl": new.ttl, "body": new.body}
+                if with_delay:
+                    doc["delay"] = new.delay
+                doc["Message_Type"] = "Notification"
+                payloads.append(doc)
+            self._submit(self._deliver, sub, payloads, queue_policy)
+
+    def confirmation(
+        self, ctx: Ctx, sub: Subscription, expires: float, unsubscribe: bool = False
+    ) -> None:
+        config = self._app.config
+        if not config.require_confirmation or not config.notifications:
+            return
+        if not config.secret_key:
+            LOG.error("no signed-URL secret key: confirmation of %s not sent", sub.id)
+            return
+        path = f"{ctx.prefix}/queues/{sub.queue}/subscriptions/{sub.id}/confirm"
+        signed = signing.sign(
+            config.secret_key, [path], project=ctx.project, methods=["PUT"],
+            expires=signing.format_naive(expires), now=self._app.clock.now(),
+        )
+        doc: dict[str, Any] = {}
+        if config.public_endpoint:
+            doc["WSGISubscribeURL"] = urljoin(config.public_endpoint, path)
+        if unsubscribe:
+            kind = "UnsubscribeConfirmation"
+            text = (f"You have unsubscribed successfully to the queue: {sub.queue}, you can "
+                    "resubscribe it by using confirmed=True.")
+        else:
+            kind = "SubscriptionConfirmation"
+            text = f"You have chosen to subscribe to the queue: {sub.queue}"
+        doc.update({
+            "Message_Type": kind, "Message": text, "URL-Signature": signed["signature"],
+            "URL-Methods": signed["methods"][0], "URL-Paths": signed["paths"][0],
+            "X-Project-ID": signed["project"], "URL-Expires": signed["expires"],
+            "SubscribeBody": {"confirmed": True}, "UnsubscribeBody": {"confirmed": False},
+        })
+        self._submit(self._deliver, sub, [doc], {})
+
+    # ---------------------------------------------------------------- delivery
+
+    def _deliver(self, sub: Subscription, docs: list[dict[str, Any]], queue_policy: Any) -> None:
+        try:
+            scheme = urlparse(sub.subscriber).scheme
+            if scheme == "mailto":
+                for doc in docs:
+                    self._mail(sub, doc)
+                return
+            url = sub.subscriber[len("trust+"):] if scheme.startswith("trust+") else sub.subscriber
+            headers = {"Content-Type": "application/json"}
+            headers.update(sub.options.get("post_headers") or {})
+            for doc in docs:
+                doc["queue_name"] = sub.queue
+                text = json.dumps(doc)
+                template = sub.options.get("post_data")
+                data = template.replace('"$zaqar_message$"', text) if template else text
+                self._post_with_retries(sub, url, data.encode("utf-8"), headers, queue_policy)
+        except Exception:
+            LOG.exception("notification to %s failed", sub.subscriber)
+
+    def _try(self, url: str, data: bytes, headers: dict[str, str]) -> bool:
+        try:
+            return self.sender.post(url, data, headers) < 400
+        except Exception as exc:
+            LOG.info("webhook %s failed: %s", url, exc)
+            return False
+
+    def _post_with_retries(
+        self, sub: Subscription, url: str, data: bytes, headers: dict[str, str],
+        queue_policy: Any,
+    ) -> None:
+        try:
+            self.sender.post(url, data, headers)
+            return  # Zaqar retries only when the POST raises, not on an error status
+        except Exception as exc:
+            LOG.info("webhook %s failed, retrying: %s", url, exc)
+        sub_policy = sub.options.get("_retry_policy") or {}
+        queue_policy = queue_policy or {}
+        if sub_policy.get("ignore_subscription_override") or queue_policy.get(
+            "ignore_subscription_override"
+        ):
+            policy = queue_policy
+        else:
+            policy = sub_policy or queue_policy
+        low = policy.get("minimum_delay", MINIMUM_DELAY)
+        high = policy.get("maximum_delay", MAXIMUM_DELAY)
+        waits: list[float] = [0] * policy.get("retries_with_no_delay", 3)
+        waits += [low] * policy.get("minimum_delay_retries", 3)
+        waits += backoff(policy.get("retry_backoff_function", "linear"), low, high)
+        waits += [high] * policy.get("maximum_delay_retries", 3)
+        for wait in waits:
+            if wait:
+                self.sleep(wait)
+            if self._try(url, data, headers):
+                return
+        LOG.info("webhook %s: all retries failed", url)
+
+    def _mail(self, sub: Subscription, doc: dict[str, Any]) -> None:
+        parsed = urlparse(sub.subscriber)
+        params = {k.lower(): v for k, v in parse_qs(parsed.query).items()}
+        kind = doc.get("Message_Type")
+        if kind in ("SubscriptionConfirmation", "UnsubscribeConfirmation"):
+            confirm = self._app.config.external_confirmation_url
+            if not confirm:
+                LOG.error("no external_confirmation_url: confirmation e-mail not sent")
+                return
+            link = (
+                f"{confirm}?Signature={doc['URL-Signature']}&Methods={doc['URL-Methods']}"
+                f"&Paths={doc['URL-Paths']}&Project={doc['X-Project-ID']}"
+                f"&Expires={doc['URL-Expires']}&Url={doc.get('WSGISubscribeURL', '')}"
+                f"&Queue={sub.queue}"
+            )
+            message = MIMEText(
+                f"You have chosen to subscribe to the queue: {sub.queue}. This queue belongs "
+                f"to project {doc['X-Project-ID']}. To confirm this subscription, click or "
+                f"visit this link below: {link}"
+                if kind == "SubscriptionConfirmation" else
+                f"You have unsubscribed successfully to the queue: {sub.queue}. This queue "
+                f"belongs to project {doc['X-Project-ID']}. To resubscribe this subscription, "
+                f"click or visit this link below: {link}"
+            )
+            message["to"] = parsed.path
+            message["from"] = "zaqar@example.com"
+            message["subject"] = "Confirmation of subscription" if kind == (
+                "SubscriptionConfirmation") else "Confirmation of unsubscription"
+        else:
+            doc["queue_name"] = sub.queue
+            message = MIMEText(json.dumps(doc))
+            message["to"] = parsed.path
+            message["from"] = sub.options.get("from", "")
+            subject = params.get("subject")
+            message["subject"] = subject[0] if subject else sub.options.get("subject", "")
+        self.sender.mail(message)
+
+
+def _real_sleep(seconds: float) -> None:
+    threading.Event().wait(seconds)

@@ -1,0 +1,138 @@
+"""Framework-independent request and response types of the server core."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+JSON_CT = "application/json"
+JSON_HOME_CT = "application/json-home"
+
+
+class ServerRequest:
+    """One HTTP request as the core sees it: headers are keyed by lower-case name."""
+
+    __slots__ = ("body", "headers", "method", "path", "query")
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        query: str = "",
+        headers: Mapping[str, str] | None = None,
+        body: bytes = b"",
+    ) -> None:
+        self.method = method.upper()
+        self.path = path
+        self.query = query
+        self.headers: Mapping[str, str] = headers if headers is not None else {}
+        self.body = body
+
+    @classmethod
+    def from_pairs(
+        cls,
+        method: str,
+        path: str,
+        query: str,
+        header_pairs: list[tuple[str, str]],
+        body: bytes,
+    ) -> ServerRequest:
+        """Build a request from header pairs of any case (later duplicates win)."""
+        return cls(method, path, query, {k.lower(): v for k, v in header_pairs}, body)
+
+
+class ServerResponse:
+    """The core's answer: status, header pairs and the encoded body."""
+
+    __slots__ = ("body", "headers", "status")
+
+    def __init__(
+        self, status: int, headers: list[tuple[str, str]] | None = None, body: bytes = b""
+    ) -> None:
+        self.status = status
+        self.headers: list[tuple[str, str]] = headers if headers is not None else []
+        self.body = body
+
+    def header(self, name: str) -> str | None:
+        """Return the first header called `name` (case-insensitive), if any."""
+        lname = name.lower()
+        for key, value in self.headers:
+            if key.lower() == lname:
+                return value
+        return None
+
+    def json(self) -> Any:
+        """Decode the body as JSON (for tests and tools)."""
+        return json.loads(self.body) if self.body else None
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+
+def dumps(doc: Any) -> bytes:
+    """Encode a JSON document for the wire."""
+    return _dumps(doc).encode("utf-8")
+
+
+class HTTPError(Exception):
+    """An error answer: Zaqar's `{"title", "description"}` body and optional headers."""
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        description: str | None = None,
+        headers: list[tuple[str, str]] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(f"{status} {title}: {description}")
+        self.status = status
+        self.title = title
+        self.description = description
+        self.headers = headers or []
+        self.extra = extra
+
+    def document(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {"title": self.title}
+        if self.description is not None:
+            doc["description"] = self.description
+        if self.extra:
+            doc.update(self.extra)
+        return doc
+
+
+def bad_request_api(description: str) -> HTTPError:
+    return HTTPError(400, "Invalid API request", description)
+
+
+def bad_request_body(description: str) -> HTTPError:
+    return HTTPError(400, "Invalid request body", description)
+
+
+def not_found(description: str | None = None) -> HTTPError:
+    if description is None:
+        return HTTPError(404, "404 Not Found")
+    return HTTPError(404, "Not found", description)
+
+
+def conflict(description: str) -> HTTPError:
+    return HTTPError(409, "Resource conflict", description)
+
+
+def unavailable(description: str) -> HTTPError:
+    return HTTPError(
+        503, "Service temporarily unavailable", description + " Please try again in a few seconds."
+    )
+
+
+def invalid_queue_id(kind: str = "queue") -> HTTPError:
+    return HTTPError(
+        400,
+        f"Invalid {kind} identification",
+        f"The format of the submitted {kind} name or project id is not valid.",
+    )
+
+
+def forbidden() -> HTTPError:
+    return HTTPError(403, "Not authorized", "You are not authorized to complete this action.")

@@ -1,0 +1,225 @@
+"""v2 admin resources: pools and flavors (catalogue records; pool URIs are not connected)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zaqarclient.server.context import Ctx
+from zaqarclient.server.protocol import (
+    HTTPError,
+    ServerResponse,
+    bad_request_body,
+    conflict,
+    not_found,
+)
+from zaqarclient.server.storage.base import Conflict, Flavor, Pool
+from zaqarclient.server.validation import page_limit
+
+CAPABILITIES = ["FIFO", "CLAIMS", "DURABILITY", "AOD", "HIGH_THROUGHPUT"]
+_POOL_KEYS: dict[str, type] = {"uri": str, "weight": int, "flavor": str, "options": dict}
+
+
+def _schema_error(detail: str) -> HTTPError:
+    # Zaqar's text is a Python repr of a jsonschema error; clients match on the status.
+    return bad_request_body(detail)
+
+
+def _check_pool_field(key: str, value: Any) -> None:
+    kind: type = _POOL_KEYS[key]
+    ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+    if not ok:
+        raise _schema_error(f"{value!r} is not of type '{kind.__name__}'")
+    if key == "weight" and not 0 <= value <= 2**32 - 1:
+        raise _schema_error(f"{value!r} is out of range for 'weight'")
+    if key in ("uri", "flavor") and len(value) > 255:
+        raise _schema_error(f"{value!r} is too long")
+    if key == "uri" and ":" not in value:
+        raise _schema_error(f"{value!r} is not a 'uri'")
+
+
+def _object(ctx: Ctx) -> dict[str, Any]:
+    doc = ctx.json_body()
+    if not isinstance(doc, dict):
+        raise _schema_error(f"{doc!r} is not of type 'object'")
+    return doc
+
+
+def _pool_view(pool: Pool, href: str, detailed: bool) -> dict[str, Any]:
+    doc: dict[str, Any] = {"name": pool.name, "uri": pool.uri, "weight": pool.weight,
+                           "flavor": pool.flavor or None, "href": href}
+    if detailed:
+        doc["options"] = pool.options
+    return doc
+
+
+def list_pools(ctx: Ctx) -> ServerResponse:
+    q = ctx.query
+    marker = q.get("marker")
+    limit = page_limit(q.get_int("limit"), ctx.app.config.max_pools_per_page, queue_style=True)
+    detailed = bool(q.get_bool("detailed"))
+    pools = ctx.app.storage.pool_list(marker, limit)
+    items = [_pool_view(p, f"{ctx.path}/{p.name}", detailed) for p in pools]
+    links = [{"rel": "next", "href": q.next_href(ctx.path, pools[-1].name)}] if pools else []
+    location = ctx.path + ("?" + ctx.req.query if ctx.req.query else "")
+    return ctx.json(200, {"links": links, "pools": items}, [("content-location", location)])
+
+
+def _pool_missing(name: str) -> HTTPError:
+    return not_found(f"Pool {name} does not exist")
+
+
+def get_pool(ctx: Ctx) -> ServerResponse:
+    name = ctx.params["pool_name"]
+    pool = ctx.app.storage.pool_get(name)
+    if pool is None:
+        raise _pool_missing(name)
+    return ctx.json(200, _pool_view(pool, ctx.path, bool(ctx.query.get_bool("detailed"))))
+
+
+def put_pool(ctx: Ctx) -> ServerResponse:
+    doc = _object(ctx)
+    for key in doc:
+        if key not in _POOL_KEYS:
+            raise _schema_error(f"Additional properties are not allowed ({key!r} was unexpected)")
+    for key in ("uri", "weight"):
+        if key not in doc:
+            raise _schema_error(f"{key!r} is a required property")
+    for key, value in doc.items():
+        _check_pool_field(key, value)
+    pool = Pool(ctx.params["pool_name"], doc["uri"], doc["weight"], doc.get("flavor"),
+                doc.get("options", {}))
+    try:
+        ctx.app.storage.pool_put(pool)
+    except Conflict as exc:
+        raise conflict(str(exc)) from None
+    return ctx.empty(201, location=ctx.path)
+
+
+def patch_pool(ctx: Ctx) -> ServerResponse:
+    name = ctx.params["pool_name"]
+    doc = _object(ctx)
+    fields = [k for k in ("weight", "uri", "flavor", "options") if k in doc]
+    if not fields:
+        raise bad_request_body("One of `uri`, `weight`, `flavor`, or `options` needs to be "
+                               "specified")
+    for key in fields:
+        _check_pool_field(key, doc[key])
+    store = ctx.app.storage
+    pool = store.pool_get(name)
+    if pool is None:
+        raise _pool_missing(name)
+    for key in fields:
+        if doc[key] is not None:
+            setattr(pool, key, doc[key])
+    try:
+        store.pool_put(pool)
+    except Conflict as exc:
+        raise conflict(str(exc)) from None
+    return ctx.json(200, _pool_view(pool, ctx.path, False))
+
+
+def delete_pool(ctx: Ctx) -> ServerResponse:
+    store = ctx.app.storage
+    pool = store.pool_get(ctx.params["pool_name"])
+    if pool is not None and pool.flavor:
+        raise HTTPError(403, "Unable to delete",
+                        f"This pool is used by flavors {pool.flavor}; It cannot be deleted.")
+    store.pool_delete(ctx.params["pool_name"])
+    return ctx.empty()
+
+
+# ----------------------------------------------------------------------- flavors
+
+def _pools_of(ctx: Ctx, flavor: str) -> list[str]:
+    return [p.name for p in ctx.app.storage.pool_list(None, 10**9) if p.flavor == flavor]
+
+
+def _flavor_view(ctx: Ctx, flavor: Flavor, href: str, detailed: bool) -> dict[str, Any]:
+    doc: dict[str, Any] = {"name": flavor.name, "href": href,
+                           "pool_list": _pools_of(ctx, flavor.name)}
+    if detailed:
+        doc["capabilities"] = list(CAPABILITIES)
+    return doc
+
+
+def list_flavors(ctx: Ctx) -> ServerResponse:
+    q = ctx.query
+    marker = q.get("marker")
+    limit = page_limit(q.get_int("limit"), ctx.app.config.max_flavors_per_page, queue_style=True)
+    detailed = q.get_bool("detailed")
+    flavors = ctx.app.storage.flavor_list(ctx.project, marker, limit)
+    items = [_flavor_view(ctx, f, f"{ctx.path}/{f.name}", bool(detailed)) for f in flavors]
+    links = [{"rel": "next", "href": q.next_href(ctx.path, flavors[-1].name)}] if flavors else []
+    return ctx.json(200, {"links": links, "flavors": items})
+
+
+def get_flavor(ctx: Ctx) -> ServerResponse:
+    name = ctx.params["flavor_name"]
+    flavor = ctx.app.storage.flavor_get(ctx.project, name)
+    if flavor is None:
+        raise not_found(f"Flavor {name} does not exist")
+    return ctx.json(200, _flavor_view(ctx, flavor, ctx.path, True))
+
+
+def _pool_list(ctx: Ctx, doc: dict[str, Any], title: str) -> list[str]:
+    pools = doc["pool_list"]
+    if not isinstance(pools, list) or not all(isinstance(p, str) for p in pools):
+        raise _schema_error(f"{pools!r} is not of type 'array'")
+    if not pools:
+        raise HTTPError(400, "Unable to create", "Bad Request", headers=[("location", ctx.path)])
+    for name in pools:
+        if ctx.app.storage.pool_get(name) is None:
+            verb = "could not be created" if title == "Unable to create" else "cant be updated"
+            raise HTTPError(400, title, f"Flavor {ctx.params['flavor_name']} {verb}, "
+                                        f"error:Pool {name} does not exist")
+    return pools
+
+
+def _assign(ctx: Ctx, flavor: str, pools: list[str]) -> None:
+    store = ctx.app.storage
+    for pool in store.pool_list(None, 10**9):
+        wanted = flavor if pool.name in pools else (None if pool.flavor == flavor else pool.flavor)
+        if wanted != pool.flavor:
+            pool.flavor = wanted
+            store.pool_put(pool)
+
+
+def put_flavor(ctx: Ctx) -> ServerResponse:
+    doc = _object(ctx)
+    for key in doc:
+        if key not in ("pool_list", "capabilities"):
+            raise _schema_error(f"Additional properties are not allowed ({key!r} was unexpected)")
+    if "pool_list" not in doc:
+        raise _schema_error("'pool_list' is a required property")
+    pools = _pool_list(ctx, doc, "Unable to create")
+    name = ctx.params["flavor_name"]
+    ctx.app.storage.flavor_put(Flavor(ctx.project, name, pools, doc.get("capabilities") or {}))
+    _assign(ctx, name, pools)
+    return ctx.empty(201, location=ctx.path)
+
+
+def patch_flavor(ctx: Ctx) -> ServerResponse:
+    doc = _object(ctx)
+    if "pool_list" not in doc:
+        raise bad_request_body("`pool_list` needs to be specified")
+    name = ctx.params["flavor_name"]
+    pools_raw = doc["pool_list"]
+    if isinstance(pools_raw, list) and not pools_raw:
+        raise HTTPError(400, "Unable to create", "Bad Request", headers=[("location", ctx.path)])
+    store = ctx.app.storage
+    flavor = store.flavor_get(ctx.project, name)
+    if flavor is None:
+        raise not_found(f"Flavor {name} does not exist")
+    pools = _pool_list(ctx, doc, "updatefail")
+    flavor.pool_list = pools
+    store.flavor_put(flavor)
+    _assign(ctx, name, pools)
+    return ctx.json(200, {"name": name, "pool_list": pools, "capabilities": list(CAPABILITIES),
+                          "href": ctx.path})
+
+
+def delete_flavor(ctx: Ctx) -> ServerResponse:
+    name = ctx.params["flavor_name"]
+    _assign(ctx, name, [])
+    ctx.app.storage.flavor_delete(ctx.project, name)
+    return ctx.empty()

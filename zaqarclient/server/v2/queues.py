@@ -1,0 +1,238 @@
+"""v2 queue (and topic) resources: list, create, get, patch, delete, stats, purge."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zaqarclient.server import views
+from zaqarclient.server.context import Ctx
+from zaqarclient.server.protocol import (
+    HTTPError,
+    ServerResponse,
+    bad_request_api,
+    bad_request_body,
+    conflict,
+    not_found,
+    unavailable,
+)
+from zaqarclient.server.request import parse_json
+from zaqarclient.server.storage.base import StorageError
+from zaqarclient.server.v2.common import base, is_topic, scope
+from zaqarclient.server.validation import check_queue_metadata, page_limit
+
+PATCH_CT = "application/openstack-messaging-v2.0-json-patch"
+_LIST_FIELDS = ("marker", "limit", "detailed", "name", "with_count")
+_OPS = ("add", "remove", "replace")
+
+
+def list_queues(ctx: Ctx) -> ServerResponse:
+    topic = "topics" in ctx.path.rsplit("/", 1)[-1]
+    q = ctx.query
+    marker = q.get("marker")
+    limit = q.get_int("limit")
+    detailed = q.get_bool("detailed")
+    name = q.get("name")
+    with_count = False if topic else q.get_bool("with_count")
+    filters: dict[str, Any] = {}
+    for key in q.names():
+        if key in _LIST_FIELDS:
+            continue
+        value = q.get(key, store=False) or ""
+        try:
+            filters[key] = int(value)
+        except ValueError:
+            filters[key] = value
+    limit = page_limit(limit, ctx.app.config.max_queues_per_page, queue_style=True)
+    store = ctx.app.storage
+    scope_ = ctx.project if not topic else scope_for_topics(ctx)
+    try:
+        records = store.queue_list(scope_, marker, limit, name, filters)
+        count = store.queue_count(scope_) if with_count else 0
+    except StorageError:
+        raise unavailable("Queues could not be listed.") from None
+    items = []
+    for rec in records:
+        item: dict[str, Any] = {"name": rec.name}
+        if detailed:
+            item["metadata"] = views.merged_metadata(rec.metadata, ctx.app.config, topic)
+        item["href"] = f"{ctx.path}/{rec.name}"
+        items.append(item)
+    links = [{"rel": "next", "href": q.next_href(ctx.path, records[-1].name)}] if items else []
+    key = "topics" if topic else "queues"
+    doc: dict[str, Any] = {key: items, "links": links}
+    if count:
+        doc["count"] = count
+    return ctx.json(200, doc)
+
+
+def scope_for_topics(ctx: Ctx) -> str:
+    from zaqarclient.server.storage.base import topic_scope
+
+    return topic_scope(ctx.project)
+
+
+def put_queue(ctx: Ctx) -> ServerResponse:
+    config = ctx.app.config
+    if ctx.clen is not None and ctx.clen > config.max_queue_metadata:
+        raise bad_request_api(f"Queue metadata is too large. Max size: {config.max_queue_metadata}")
+    metadata: dict[str, Any] = {}
+    if ctx.clen:
+        doc = ctx.json_body()
+        if not isinstance(doc, dict):
+            raise bad_request_body("Document type not supported.")
+        metadata = doc
+    try:
+        check_queue_metadata(metadata, config)
+    except ValueError as exc:
+        raise bad_request_api(str(exc)) from None
+    flavor = metadata.get("_flavor")
+    if (
+        flavor is not None and config.pooling and not is_topic(ctx)
+        and ctx.app.storage.flavor_get(ctx.project, str(flavor)) is None
+    ):
+        raise bad_request_api(f"Flavor {flavor} does not exist")
+    try:
+        created = ctx.app.storage.queue_create(scope(ctx), ctx.queue, metadata)
+    except StorageError:
+        raise unavailable("Queue could not be created.") from None
+    return ctx.empty(201 if created else 204, location=ctx.path)
+
+
+def get_queue(ctx: Ctx) -> ServerResponse:
+    meta = ctx.app.storage.queue_get(scope(ctx), ctx.queue)
+    return ctx.json(200, views.merged_metadata(meta, ctx.app.config, is_topic(ctx)))
+
+
+def delete_queue(ctx: Ctx) -> ServerResponse:
+    ctx.app.storage.queue_delete(scope(ctx), ctx.queue)
+    return ctx.empty()
+
+
+def _pointer(path: Any) -> list[str]:
+    if not isinstance(path, str):
+        raise ValueError(f"Pointer `{path}` does not start with \"/\".")
+    if not path.startswith("/"):
+        raise ValueError(f'Pointer `{path}` does not start with "/".')
+    return [p.replace("~1", "/").replace("~0", "~").strip() for p in path.lstrip("/").split("/")]
+
+
+def _parse_changes(changes: list[Any]) -> list[tuple[str, str, Any]]:
+    out = []
+    for raw in changes:
+        if not isinstance(raw, dict):
+            raise ValueError("Operations must be JSON objects.")
+        op = raw.get("op")
+        if op is None:
+            raise ValueError(
+                "Unable to find `op` in JSON Schema change. It must be one of the following: "
+                "add, remove, replace."
+            )
+        if op not in _OPS:
+            raise ValueError(
+                f"Invalid operation: `{op}`. It must be one of the following: "
+                "add, remove, replace."
+            )
+        if "path" not in raw:
+            raise ValueError("Unable to find 'path' in JSON Schema change")
+        path = _pointer(raw["path"])
+        if len(path) != 2:
+            raise ValueError(
+                f"Invalid JSON pointer for this resource: '/{'/'.join(path)}, e.g /metadata/key'"
+            )
+        value = None
+        if op != "remove":
+            if "value" not in raw:
+                raise ValueError(f'Operation "{op}" requires a member named "value".')
+            value = raw["value"]
+            if path[0].lower() != "metadata":
+                raise ValueError("The root of path must be metadata, e.g /metadata/key.")
+        out.append((op, path[1], value))
+    return out
+
+
+def patch_queue(ctx: Ctx) -> ServerResponse:
+    config = ctx.app.config
+    if ctx.clen is not None and ctx.clen > config.max_queue_metadata:
+        raise bad_request_body(
+            f"Queue metadata is too large. Max size: {config.max_queue_metadata}"
+        )
+    if ctx.header("content-type") != PATCH_CT:
+        raise HTTPError(
+            415, "415 Unsupported Media Type",
+            f"Accepted media type for PATCH: {{'Accept-Patch': '{PATCH_CT}'}}.",
+        )
+    if not ctx.clen:
+        raise bad_request_body("PATCH body could not be empty for update.")
+    changes = parse_json(ctx.req.body, ctx.clen)
+    if not isinstance(changes, list):
+        # Zaqar's sanitize() raises a non-HTTP error here, which it turns into a 503.
+        raise unavailable("Request body could not be read.")
+    try:
+        ops = _parse_changes(changes)
+    except ValueError as exc:
+        raise bad_request_body(str(exc)) from None
+    store = ctx.app.storage
+    meta = store.queue_get(scope(ctx), ctx.queue)
+    if meta is None:
+        raise not_found(f"Queue {ctx.queue} does not exist for project {ctx.project}")
+    reserved = views.reserved_defaults(config)
+    for op, key, value in ops:
+        if op == "add":
+            meta[key] = value
+        elif op == "replace":
+            if key not in meta and key not in reserved:
+                raise conflict(f"Can't replace non-existent object {key}.")
+            meta[key] = value
+        elif key in meta:
+            del meta[key]
+        elif key not in reserved:
+            raise conflict(f"Can't remove non-existent object {key}.")
+    try:
+        check_queue_metadata(meta, config)
+    except ValueError as exc:
+        raise bad_request_body(str(exc)) from None
+    try:
+        store.queue_set_metadata(scope(ctx), ctx.queue, meta)
+    except StorageError:
+        raise not_found(f"Queue {ctx.queue} does not exist for project {ctx.project}") from None
+    return ctx.json(200, views.merged_metadata(meta, config, is_topic(ctx)))
+
+
+def stats(ctx: Ctx) -> ServerResponse:
+    result = ctx.app.storage.queue_stats(scope(ctx), ctx.queue)
+    if is_topic(ctx):
+        doc: dict[str, Any] = {"total": result.total}
+    else:
+        doc = {"claimed": result.claimed, "free": result.total - result.claimed,
+               "total": result.total}
+    where = base(ctx)
+    if result.total:
+        if result.oldest is not None:
+            doc["oldest"] = views.stat_entry(result.oldest, where)
+        if result.newest is not None:
+            doc["newest"] = views.stat_entry(result.newest, where)
+    return ctx.json(200, {"messages": doc})
+
+
+def purge(ctx: Ctx) -> ServerResponse:
+    kinds = ["messages", "subscriptions"]
+    if ctx.clen:
+        doc = ctx.json_body()
+        if not isinstance(doc, dict):
+            raise bad_request_body("Document type not supported.")
+        if "resource_types" not in doc:
+            raise bad_request_api('Post body must contain key "resource_types".')
+        kinds = doc["resource_types"]
+        if not isinstance(kinds, list) or not set(kinds) <= {"messages", "subscriptions"}:
+            raise bad_request_api(
+                "Resource types must be a sub set of {'messages', 'subscriptions'}."
+            )
+    store = ctx.app.storage
+    if "messages" in kinds:
+        while store.message_pop(scope(ctx), ctx.queue, 100):
+            pass
+    if "subscriptions" in kinds:
+        # Zaqar deletes only the first page (10) of subscriptions.
+        for sub in store.subscription_list(scope(ctx), ctx.queue, None, 10):
+            store.subscription_delete(scope(ctx), ctx.queue, sub.id)
+    return ctx.empty()

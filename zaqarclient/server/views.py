@@ -1,0 +1,69 @@
+"""JSON views of stored records, shaped like Zaqar's responses."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from zaqarclient.server.config import Config
+from zaqarclient.server.storage.base import MessageView, Subscription
+
+
+def message(view: MessageView, base: str) -> dict[str, Any]:
+    """The HTTP message representation; `base` is `/v2/queues/{q}`."""
+    href = f"{base}/messages/{view.id}"
+    if view.claim_id:
+        href += "?claim_id=" + view.claim_id
+    doc: dict[str, Any] = {
+        "id": view.id, "href": href, "ttl": view.ttl, "age": view.age, "body": view.body,
+    }
+    if view.checksum:
+        doc["checksum"] = view.checksum
+    return doc
+
+
+def popped(view: MessageView) -> dict[str, Any]:
+    return {
+        "id": view.id, "age": view.age, "ttl": view.ttl, "claim_count": view.claim_count,
+        "body": view.body, "claim_id": view.claim_id,
+    }
+
+
+def reserved_defaults(config: Config) -> dict[str, Any]:
+    return {
+        "_max_messages_post_size": config.max_messages_post_size,
+        "_default_message_ttl": config.default_message_ttl,
+        "_default_message_delay": config.default_message_delay,
+        "_dead_letter_queue": None,
+        "_dead_letter_queue_messages_ttl": None,
+        "_max_claim_count": None,
+        "_enable_encrypt_messages": False,
+    }
+
+
+def merged_metadata(meta: dict[str, Any] | None, config: Config, topic: bool = False) -> Any:
+    """Stored metadata plus the reserved defaults for keys that are missing or falsy."""
+    out = dict(meta or {})
+    defaults = reserved_defaults(config)
+    for index, (key, value) in enumerate(defaults.items()):
+        if topic and index >= 3:
+            break
+        if not out.get(key):
+            out[key] = value
+    return out
+
+
+def utc(ts: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+
+
+def stat_entry(view: MessageView, base: str) -> dict[str, Any]:
+    return {"age": view.age, "created": utc(view.created),
+            "href": f"{base}/messages/{view.id}"}
+
+
+def subscription(sub: Subscription, now: float) -> dict[str, Any]:
+    return {
+        "id": sub.id, "source": sub.queue, "subscriber": sub.subscriber, "ttl": sub.ttl,
+        "age": int(now - sub.created), "options": sub.options, "confirmed": sub.confirmed,
+    }
