@@ -1,1 +1,87 @@
-"""Test helpers: the reference server as a context manager and pytest fixtures."""
+"""Test helpers: the reference server as a context manager, and the zero-socket adapter.
+
+    with ReferenceServer() as server:          # uvicorn on a free loopback port
+        requests.get(server.url + "/v2/ping", headers=...)
+        server.clock.advance(61)               # expire claims without sleeping
+
+    with ReferenceServer(in_process=True) as server:   # no socket at all
+        session = requests.Session()
+        server.mount(session)
+        session.get(server.url + "/v2/ping", headers=...)
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+import requests
+
+from zaqarclient.server.app import App
+from zaqarclient.server.clock import TestClock
+from zaqarclient.server.config import Config
+from zaqarclient.testing.inprocess import InProcessAdapter
+
+__all__ = ["InProcessAdapter", "ReferenceServer"]
+
+IN_PROCESS_URL = "http://zaqar.test"
+
+
+class ReferenceServer:
+    """A reference Zaqar server with a test clock; over loopback or in process."""
+
+    def __init__(
+        self,
+        config: Config | None = None,
+        *,
+        in_process: bool = False,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        store: str = "memory",
+        clock: TestClock | None = None,
+    ) -> None:
+        self.config = config or Config()
+        self.clock = clock or TestClock()
+        self.app = App(self.config, clock=self.clock, store=store)
+        self.in_process = in_process
+        self.adapter = InProcessAdapter(self.app)
+        self._host, self._port = host, port
+        self._thread: object | None = None
+        self.url = IN_PROCESS_URL if in_process else ""
+
+    def start(self) -> ReferenceServer:
+        if not self.in_process and self._thread is None:
+            from zaqarclient.server.runner import ServerThread
+
+            thread = ServerThread(self.app, self._host, self._port)
+            thread.start()
+            self._thread = thread
+            self.url = thread.url
+        return self
+
+    def stop(self) -> None:
+        from zaqarclient.server.runner import ServerThread
+
+        thread, self._thread = self._thread, None
+        if isinstance(thread, ServerThread):
+            thread.stop()
+        self.app.close()
+
+    def reset(self) -> None:
+        """Drop all server state (queues, messages, subscriptions, pools, flavors)."""
+        self.app.reset()
+
+    def mount(self, session: requests.Session, prefix: str | None = None) -> requests.Session:
+        """Route `prefix` (default: this server's URL) of a session to the core directly."""
+        session.mount(prefix or self.url or IN_PROCESS_URL, self.adapter)
+        return session
+
+    def __enter__(self) -> ReferenceServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

@@ -1,0 +1,70 @@
+"""ASGI adapter: serves `App` under uvicorn (HTTP now; the websocket API can join later)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from zaqarclient.server.app import App
+from zaqarclient.server.protocol import ServerRequest
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+
+def _latin1(text: str) -> bytes:
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        return text.encode("utf-8")
+
+
+class AsgiApp:
+    """An ASGI 3 application around the synchronous core.
+
+    The core answers in tens of microseconds, so it runs inline on the event
+    loop; each response goes out as one start message plus one body message.
+    """
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            await self._http(scope, receive, send)
+        elif kind == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        elif kind == "websocket":
+            await send({"type": "websocket.close", "code": 1003})
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body = b""
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        raw_path = scope.get("raw_path")
+        path = raw_path.decode("latin-1") if raw_path else scope["path"]
+        request = ServerRequest(
+            scope["method"], path, scope["query_string"].decode("latin-1"), headers, body
+        )
+        response = self.app.handle(request)
+        await send({
+            "type": "http.response.start",
+            "status": response.status,
+            "headers": [(k.encode("latin-1"), _latin1(v)) for k, v in response.headers],
+        })
+        await send({"type": "http.response.body", "body": response.body})

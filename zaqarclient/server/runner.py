@@ -1,0 +1,122 @@
+"""Run an `App` under uvicorn in a background thread with fast start and stop.
+
+uvicorn's own `serve()` polls for exit every 0.1 s and its `shutdown()`
+sleeps 0.1 s; here the loop is driven directly so a server starts and stops
+in a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import threading
+from typing import Any
+
+from zaqarclient.server.app import App
+from zaqarclient.server.asgi import AsgiApp
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket (port 0 picks a free port)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(1024)
+    sock.setblocking(False)
+    return sock
+
+
+class ServerThread:
+    """uvicorn serving one App on a background thread."""
+
+    def __init__(
+        self, app: App, host: str = "127.0.0.1", port: int = 0, log_level: str = "warning"
+    ) -> None:
+        self.app = app
+        self.host = host
+        self._sock = bind(host, port)
+        self.port: int = self._sock.getsockname()[1]
+        self._log_level = log_level
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._started = threading.Event()
+        self._error: BaseException | None = None
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="zaqar-reference", daemon=True)
+        self._thread.start()
+        self._started.wait()
+        if self._error is not None:
+            raise RuntimeError("reference server failed to start") from self._error
+
+    def stop(self) -> None:
+        loop, stop = self._loop, self._stop
+        if loop is not None and stop is not None:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(stop.set)
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def serve_forever(self) -> None:
+        """Serve on the calling thread until interrupted."""
+        self._run()
+
+    def _run(self) -> None:
+        import uvicorn
+
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        self._loop = loop
+        config = uvicorn.Config(
+            AsgiApp(self.app), lifespan="off", log_level=self._log_level, access_log=False,
+            http="httptools", ws="none", log_config=None,
+        )
+        config.load()
+        server = uvicorn.Server(config)
+        server.lifespan = config.lifespan_class(config)
+        try:
+            self._stop = asyncio.Event()
+            loop.run_until_complete(server.startup(sockets=[self._sock]))
+        except BaseException as exc:
+            self._error = exc
+            self._started.set()
+            loop.close()
+            return
+        self._started.set()
+        try:
+            loop.run_until_complete(self._stop.wait())
+        except KeyboardInterrupt:
+            pass
+        finally:
+            loop.run_until_complete(self._shutdown(server))
+            loop.close()
+
+    async def _shutdown(self, server: Any) -> None:
+        server.should_exit = True
+        for srv in server.servers:
+            srv.close()
+        self._sock.close()
+        for connection in list(server.server_state.connections):
+            connection.shutdown()
+        for _ in range(50):  # up to ~50 ms for in-flight responses
+            if not server.server_state.connections:
+                break
+            await asyncio.sleep(0.001)
+        for task in list(server.server_state.tasks):
+            task.cancel()
+        for connection in list(server.server_state.connections):
+            transport = getattr(connection, "transport", None)
+            if transport is not None:
+                transport.abort()
+        await asyncio.sleep(0)
+
+
