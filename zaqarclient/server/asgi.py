@@ -62,9 +62,8 @@ class AsgiApp:
             scope["method"], path, scope["query_string"].decode("latin-1"), headers, body
         )
         response = self.app.handle(request)
-        await send({
-            "type": "http.response.start",
-            "status": response.status,
-            "headers": [(k.encode("latin-1"), _latin1(v)) for k, v in response.headers],
-        })
+        out = [(k.encode("latin-1"), _latin1(v)) for k, v in response.headers]
+        if response.status != 204:
+            out.append((b"content-length", str(len(response.body)).encode()))
+        await send({"type": "http.response.start", "status": response.status, "headers": out})
         await send({"type": "http.response.body", "body": response.body})

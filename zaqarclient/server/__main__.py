@@ -1,0 +1,74 @@
+"""`zaqar-reference-server` / `python -m zaqarclient.server`: serve the reference server."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from zaqarclient.server.app import App
+from zaqarclient.server.config import Config, Token
+
+
+def parse_token(text: str) -> tuple[str, Token]:
+    """`TOKEN=PROJECT[:role,role]` -> (token, Token)."""
+    token, sep, rest = text.partition("=")
+    if not sep or not token or not rest:
+        raise argparse.ArgumentTypeError(f"expected TOKEN=PROJECT[:role,role], got {text!r}")
+    project, _, roles = rest.partition(":")
+    return token, Token(project, tuple(r for r in roles.split(",") if r))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="zaqar-reference-server", description="An in-process OpenStack Zaqar v2 server."
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8888)
+    parser.add_argument("--store", default="memory", help="memory (default) or sqlite:PATH")
+    parser.add_argument("--signed-url-key", help="secret key for signed URLs")
+    parser.add_argument("--strict-policy", action="store_true",
+                        help="apply Zaqar's default policy (admin endpoints need X-Roles: admin)")
+    parser.add_argument("--require-confirmation", action="store_true")
+    parser.add_argument("--enable-checksum", action="store_true")
+    parser.add_argument("--token", action="append", type=parse_token, default=[],
+                        metavar="TOKEN=PROJECT[:role,role]",
+                        help="accept this X-Auth-Token (repeatable); enables token auth")
+    parser.add_argument("--no-admin-mode", action="store_true")
+    parser.add_argument("--no-pooling", action="store_true")
+    parser.add_argument("--log-level", default="info",
+                        choices=["critical", "error", "warning", "info", "debug"])
+    return parser
+
+
+def config_from_args(args: argparse.Namespace) -> Config:
+    config = Config(
+        admin_mode=not args.no_admin_mode,
+        pooling=not args.no_pooling,
+        strict_policy=args.strict_policy,
+        require_confirmation=args.require_confirmation,
+        enable_checksum=args.enable_checksum,
+        tokens=dict(args.token),
+    )
+    if args.signed_url_key:
+        config.secret_key = args.signed_url_key
+    return config
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
+    from zaqarclient.server.runner import ServerThread
+
+    app = App(config_from_args(args), store=args.store)
+    server = ServerThread(app, args.host, args.port, log_level=args.log_level)
+    logging.getLogger("zaqarclient.server").info("serving Zaqar v2 on %s", server.url)
+    try:
+        server.serve_forever()
+    finally:
+        app.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
