@@ -1,0 +1,53 @@
+"""Deliberate differences: steps where two servers may disagree, and why.
+
+Keep these lists short. The real Zaqar here runs the Redis driver while the
+reference server follows MongoDB semantics (zaqar-api.md), so the only entries
+are driver differences seen on the real server (Zaqar 23.0.1, redis driver);
+everything else must agree. Each entry names the record fields allowed to differ;
+the other fields of that step are still compared.
+"""
+
+from __future__ import annotations
+
+from tests.differential.compare import ALL_FIELDS, Known
+
+REDIS = "redis driver (real Zaqar) vs mongo semantics (reference): "
+SQL = "sqlalchemy management store (real Zaqar) vs mongo semantics (reference): "
+REFERENCE = "deliberate reference-server difference (zaqarclient.server.DIFFERENCES): "
+
+V2_KNOWN: dict[str, Known] = {
+    "health-admin": Known(REDIS + "health is driver-specific; redis omits message_volume"),
+    "queues-list-with-count": Known(REDIS + 'with_count gives "count": true, mongo the number'),
+    "queues-list-name-filter": Known(REDIS + "the name filter is ignored by redis"),
+    "queues-list-meta-filter": Known(REDIS + "metadata filters are ignored by redis"),
+    "message-get-wrong-queue": Known(
+        REDIS + "redis finds a message by id in any queue of the project; mongo scopes by queue",
+        ALL_FIELDS,
+    ),
+    "messages-pop-1": Known(REDIS + "redis pop reports the internal claim id, mongo null"),
+    "messages-list-include-claimed": Known(
+        REDIS + "redis fails with 503 (zrank on a None marker) for include_claimed without marker",
+        ALL_FIELDS,
+    ),
+    "queue-stats-msgs": Known(REDIS + "redis stats oldest/newest carry the whole message"),
+    "queue-stats-claimed": Known(REDIS + "redis stats oldest/newest carry the whole message"),
+    "delayed-stats": Known(REDIS + "redis stats oldest/newest carry the whole message"),
+    "delayed-pop": Known(REDIS + "redis pop skips delayed messages; mongo pops them"),
+    "messages-post-item-not-object": Known(
+        REFERENCE + "a non-object message gives 400; Zaqar crashes with 500", ALL_FIELDS
+    ),
+}
+
+CAPABILITIES = REDIS + "flavor capabilities are the pool driver's (redis has no DURABILITY)"
+
+POOLING_KNOWN: dict[str, Known] = {
+    "pool-put-uri-in-use": Known(
+        SQL + "a URI used by another pool gives 500 (mongo catalogue: 409)", ALL_FIELDS
+    ),
+    "pool-delete-in-use": Known(
+        SQL + "a pool used by a flavor is deleted (204); mongo refuses with 403", ALL_FIELDS
+    ),
+    "flavor-get": Known(CAPABILITIES),
+    "flavors-list-detailed": Known(CAPABILITIES),
+    "flavor-patch": Known(CAPABILITIES),
+}

@@ -1,0 +1,39 @@
+"""The registry of differential sessions and their deliberate differences."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from tests.differential.compare import Known, Report, compare
+from tests.differential.known import POOLING_KNOWN, V2_KNOWN
+from tests.differential.runner import new_variables, run_session
+from tests.differential.session_pooling import POOLING_SESSION
+from tests.differential.session_v2 import V2_SESSION
+from tests.differential.steps import Step
+
+
+@dataclasses.dataclass(frozen=True)
+class Session:
+    """A named list of steps, the variables it needs and its known differences."""
+
+    steps: list[Step]
+    known: dict[str, Known]
+    literals: tuple[str, ...] = ("project", "run")
+
+
+SESSIONS: dict[str, Session] = {
+    "v2": Session(V2_SESSION, V2_KNOWN),
+    "pooling": Session(POOLING_SESSION, POOLING_KNOWN, ("project", "run", "pool_uri")),
+}
+
+
+def run_pair(
+    name: str, url_a: str, url_b: str, pool_uri_a: str = "", pool_uri_b: str = ""
+) -> Report:
+    """Run session ``name`` against two servers (sequentially) and compare them."""
+    session = SESSIONS[name]
+    vars_a = new_variables({"pool_uri": pool_uri_a})
+    vars_b = new_variables({"pool_uri": pool_uri_b})
+    a = run_session(session.steps, url_a, vars_a, session.literals)
+    b = run_session(session.steps, url_b, vars_b, session.literals)
+    return compare(a, b, session.known)
