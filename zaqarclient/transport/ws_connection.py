@@ -1,0 +1,255 @@
+"""One websocket connection: a writer lock, a reader thread and correlated replies.
+
+Every request carries a correlation id in its envelope headers; Zaqar echoes
+the request headers back in ``response.request.headers``, so the reader
+thread hands each reply to the future waiting for that id. Frames without a
+``request`` key are notifications pushed by the server and go to ``on_push``.
+The one reply that echoes no headers is ``authenticate``'s, correlated by
+its action (only one authentication runs at a time).
+"""
+
+from __future__ import annotations
+
+import builtins
+import concurrent.futures
+import json
+import logging
+import ssl
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import websocket
+
+from zaqarclient.errors import ConnectionError, TimeoutError
+from zaqarclient.transport.redaction import redact_body, redact_headers, redact_url
+from zaqarclient.transport.ws_codec import Codec
+
+LOG = logging.getLogger("zaqarclient")
+
+#: Envelope header carrying our correlation id (echoed back by Zaqar).
+CORRELATION_HEADER = "X-Request-ID"
+#: Pending-table key of the (headerless) authenticate reply.
+AUTH_KEY = "authenticate"
+#: Close code Zaqar sends when the Keystone token expires.
+AUTH_EXPIRED = 4003
+_LOG_LIMIT = 2048
+
+Reply = dict[str, Any]
+
+
+def ssl_options(verify: bool | str, cert: str | tuple[str, str] | None) -> dict[str, Any]:
+    """websocket-client ``sslopt`` from the auth backend's TLS settings."""
+    options: dict[str, Any] = {}
+    if verify is False:
+        options.update(cert_reqs=ssl.CERT_NONE, check_hostname=False)
+    elif isinstance(verify, str):
+        options["ca_certs"] = verify
+    if isinstance(cert, tuple):
+        options.update(certfile=cert[0], keyfile=cert[1])
+    elif cert:
+        options["certfile"] = cert
+    return options
+
+
+def loggable(envelope: Any) -> str:
+    """An envelope as log text, secrets redacted and long bodies cut."""
+    if isinstance(envelope, Mapping):
+        safe = dict(envelope)
+        if isinstance(safe.get("headers"), Mapping):
+            safe["headers"] = redact_headers(safe["headers"])
+        request = safe.get("request")
+        if isinstance(request, Mapping) and isinstance(request.get("headers"), Mapping):
+            safe["request"] = {**request, "headers": redact_headers(request["headers"])}
+        envelope = redact_body(safe)
+    text = json.dumps(envelope, default=repr)
+    return text if len(text) <= _LOG_LIMIT else text[:_LOG_LIMIT] + "..."
+
+
+class WsConnection:
+    """A live websocket to Zaqar; use :meth:`call` from any thread.
+
+    ``on_push`` receives pushed frames (on the reader thread: keep it
+    short); ``on_close`` runs once when the connection ends, with the close
+    code if the server sent one.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        codec: Codec,
+        *,
+        connect_timeout: float,
+        sslopt: Mapping[str, Any] | None = None,
+        on_push: Callable[[Any], None] | None = None,
+        on_close: Callable[[WsConnection], None] | None = None,
+    ) -> None:
+        self.url = url
+        self.codec = codec
+        self.on_push = on_push
+        self.on_close = on_close
+        self.close_code: int | None = None
+        self.close_reason = ""
+        self._pending: dict[str, concurrent.futures.Future[Reply]] = {}
+        self._lock = threading.Lock()
+        self._send_lock = threading.Lock()
+        self._alive = False
+        try:
+            self._ws = websocket.create_connection(
+                url, timeout=connect_timeout, sslopt=dict(sslopt or {}), enable_multithread=True
+            )
+        except ssl.SSLError as exc:
+            raise ConnectionError(f"TLS error talking to Zaqar: {exc}", url=url) from exc
+        except (OSError, websocket.WebSocketException) as exc:
+            if isinstance(exc, (builtins.TimeoutError, websocket.WebSocketTimeoutException)):
+                raise TimeoutError(
+                    f"Zaqar did not accept the websocket within {connect_timeout}s", url=url
+                ) from exc
+            raise ConnectionError(
+                f"Cannot connect to Zaqar at {redact_url(url)}: {exc}", url=url
+            ) from exc
+        self._ws.settimeout(None)
+        self._alive = True
+        self._reader = threading.Thread(
+            target=self._read_loop, name="zaqarclient-ws-reader", daemon=True
+        )
+        self._reader.start()
+
+    @property
+    def alive(self) -> bool:
+        """False once the connection dropped or was closed."""
+        return self._alive
+
+    # -- requests -----------------------------------------------------------
+
+    def call(self, key: str, envelope: Mapping[str, Any], timeout: float) -> Reply:
+        """Send ``envelope`` and wait up to ``timeout`` s for the reply correlated by ``key``."""
+        future: concurrent.futures.Future[Reply] = concurrent.futures.Future()
+        with self._lock:
+            if not self._alive:
+                raise self._dropped_error()
+            self._pending[key] = future
+        try:
+            self.send(envelope)
+            return future.result(timeout)
+        except concurrent.futures.TimeoutError:
+            raise TimeoutError(
+                f"Zaqar did not answer {envelope.get('action')!r} within {timeout}s "
+                f"({CORRELATION_HEADER} {key})",
+                method=str(envelope.get("action")),
+                url=redact_url(self.url),
+            ) from None
+        finally:
+            with self._lock:
+                self._pending.pop(key, None)
+
+    def send(self, envelope: Mapping[str, Any]) -> None:
+        """Write one frame (no reply expected or awaited)."""
+        payload = self.codec.encode(envelope)
+        if LOG.isEnabledFor(logging.DEBUG):
+            LOG.debug("WS SEND %s %s", redact_url(self.url), loggable(envelope))
+        try:
+            with self._send_lock:
+                self._ws.send(payload, self.codec.opcode)
+        except (OSError, websocket.WebSocketException) as exc:
+            self._drop(None, f"send failed: {type(exc).__name__}")
+            raise self._dropped_error() from exc
+
+    # -- lifecycle ----------------------------------------------------------
+
+    def close(self) -> None:
+        """Send a close frame, stop the reader and fail pending calls."""
+        if self._alive:
+            try:
+                with self._send_lock:
+                    self._ws.send_close()
+            except (OSError, websocket.WebSocketException):
+                pass
+        if threading.current_thread() is not self._reader:
+            self._reader.join(1.0)
+        self._ws.shutdown()  # type: ignore[no-untyped-call]
+        self._drop(None, "closed by the client")
+
+    def abort(self) -> None:
+        """Cut the socket without a close handshake (tests simulate network loss with it)."""
+        self._ws.abort()  # type: ignore[no-untyped-call]
+
+    def _dropped_error(self) -> ConnectionError:
+        detail = (
+            f"code {self.close_code}: {self.close_reason}"
+            if self.close_code
+            else (self.close_reason or "connection lost")
+        )
+        return ConnectionError(f"Websocket to Zaqar closed ({detail})", url=redact_url(self.url))
+
+    def _drop(self, code: int | None, reason: str) -> None:
+        with self._lock:
+            if not self._alive:
+                return
+            self._alive = False
+            self.close_code = code
+            self.close_reason = reason
+            pending = list(self._pending.values())
+            self._pending.clear()
+        error = self._dropped_error()
+        for future in pending:
+            if not future.done():
+                future.set_exception(error)
+        LOG.debug("WS CLOSED %s (%s %s)", redact_url(self.url), code, reason)
+        if self.on_close is not None:
+            self.on_close(self)
+
+    # -- reader thread ------------------------------------------------------
+
+    def _read_loop(self) -> None:
+        code: int | None = None
+        reason = "connection lost"
+        try:
+            while True:
+                opcode, frame = self._ws.recv_data_frame(True)
+                if opcode == websocket.ABNF.OPCODE_CLOSE:
+                    data = frame.data or b""
+                    if len(data) >= 2:
+                        code = int.from_bytes(data[:2], "big")
+                        reason = data[2:].decode("utf-8", "replace")
+                    else:
+                        reason = "closed by the server"
+                    break
+                if opcode in (websocket.ABNF.OPCODE_TEXT, websocket.ABNF.OPCODE_BINARY):
+                    self._dispatch(opcode, frame.data)
+        except (OSError, websocket.WebSocketException, ValueError) as exc:
+            reason = f"connection lost: {type(exc).__name__}"
+        finally:
+            self._drop(code, reason)
+
+    def _dispatch(self, opcode: int, data: bytes | str) -> None:
+        try:
+            value = self.codec.decode(opcode, data)
+        except Exception:
+            LOG.warning("WS RECV undecodable frame from %s dropped", redact_url(self.url))
+            return
+        if LOG.isEnabledFor(logging.DEBUG):
+            LOG.debug("WS RECV %s %s", redact_url(self.url), loggable(value))
+        if not isinstance(value, dict):
+            LOG.warning("WS RECV unexpected %s frame dropped", type(value).__name__)
+            return
+        request = value.get("request")
+        if not isinstance(request, Mapping):
+            if self.on_push is not None:
+                try:
+                    self.on_push(value)
+                except Exception:
+                    LOG.exception("websocket notification handler failed")
+            return
+        headers = request.get("headers")
+        key = headers.get(CORRELATION_HEADER) if isinstance(headers, Mapping) else None
+        if key is None and request.get("action") == AUTH_KEY:
+            key = AUTH_KEY
+        with self._lock:
+            future = self._pending.get(str(key)) if key is not None else None
+        if future is None or future.done():
+            LOG.debug(
+                "WS RECV reply for no waiting request (%s=%s) dropped", CORRELATION_HEADER, key
+            )
+            return
+        future.set_result(value)
