@@ -20,6 +20,10 @@ V2_KNOWN: dict[str, Known] = {
     "queues-list-with-count": Known(REDIS + 'with_count gives "count": true, mongo the number'),
     "queues-list-name-filter": Known(REDIS + "the name filter is ignored by redis"),
     "queues-list-meta-filter": Known(REDIS + "metadata filters are ignored by redis"),
+    "messages-list-bad-marker": Known(
+        REDIS + "redis lists from the start after an unknown marker; mongo's non-numeric "
+        "marker gives an empty page"
+    ),
     "message-get-wrong-queue": Known(
         REDIS + "redis finds a message by id in any queue of the project; mongo scopes by queue",
         ALL_FIELDS,

@@ -46,10 +46,16 @@ class Normalizer:
         )
         self._keep = set(keep)  # fixed UUIDs of the session itself, e.g. its Client-IDs
         self._ids: dict[str, str] = {}
+        # While False, ids not seen before become "<id:new>" instead of taking the
+        # next number: a step with a deliberate difference (say, an extra internal
+        # id only one driver reports) must not shift the numbering of later steps.
+        self.numbering = True
 
     def id_placeholder(self, raw: str) -> str:
         key = raw.lower()
         if key not in self._ids:
+            if not self.numbering:
+                return "<id:new>"
             self._ids[key] = f"<id:{len(self._ids) + 1}>"
         return self._ids[key]
 

@@ -6,7 +6,7 @@ import dataclasses
 import json
 import string
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import requests
@@ -137,11 +137,13 @@ def run_session(
     base_url: str,
     variables: Mapping[str, str] | None = None,
     literals: Sequence[str] = ("project", "run"),
+    unnumbered: Collection[str] = (),
 ) -> Transcript:
     """Send every step in order to ``base_url`` and record the normalised answers.
 
     ``literals`` names the variables whose values are replaced by ``<name>`` in the
-    transcript (their values differ from run to run).
+    transcript (their values differ from run to run). In the steps named by
+    ``unnumbered`` (those with deliberate differences) new ids are not numbered.
     """
     variables = dict(variables or new_variables())
     norm = Normalizer(
@@ -159,6 +161,7 @@ def run_session(
             except requests.RequestException as exc:
                 records.append(Record(step=s, status=-1, notes=[f"request failed: {exc}"]))
                 continue
+            norm.numbering = s.name not in unnumbered
             record = _record(s, resp, norm)
             if s.save is not None:
                 saved = s.save(resp)

@@ -34,6 +34,6 @@ def run_pair(
     session = SESSIONS[name]
     vars_a = new_variables({"pool_uri": pool_uri_a})
     vars_b = new_variables({"pool_uri": pool_uri_b})
-    a = run_session(session.steps, url_a, vars_a, session.literals)
-    b = run_session(session.steps, url_b, vars_b, session.literals)
+    a = run_session(session.steps, url_a, vars_a, session.literals, session.known)
+    b = run_session(session.steps, url_b, vars_b, session.literals, session.known)
     return compare(a, b, session.known)
