@@ -1,0 +1,80 @@
+"""The plugin's entry points, the single list setup.py and the CLI tests use.
+
+``ENTRY_POINTS`` maps an entry-point group to ``"name = module:attr"`` lines.
+"""
+
+from __future__ import annotations
+
+_V2 = "zaqarclient.osc.v2"
+
+_QUEUE = {
+    "queue_create": f"{_V2}.queues:CreateQueue",
+    "queue_delete": f"{_V2}.queues:DeleteQueue",
+    "queue_list": f"{_V2}.queues:ListQueues",
+    "queue_stats": f"{_V2}.queues:GetQueueStats",
+    "queue_set_metadata": f"{_V2}.queues:SetQueueMetadata",
+    "queue_get_metadata": f"{_V2}.queues:GetQueueMetadata",
+    "queue_purge": f"{_V2}.queues:PurgeQueue",
+    "queue_signed_url": f"{_V2}.queues:CreateSignedUrl",
+}
+
+_V2_ONLY = {
+    "queue_exists": f"{_V2}.queues:CheckQueueExistence",
+    "message_post": f"{_V2}.messages:PostMessages",
+    "message_list": f"{_V2}.messages:ListMessages",
+    "message_get": f"{_V2}.messages:GetMessage",
+    "message_delete": f"{_V2}.messages:DeleteMessages",
+    "message_pop": f"{_V2}.messages:PopMessages",
+    "message_watch": f"{_V2}.watch:WatchMessages",
+    "claim_create": f"{_V2}.claims:CreateClaim",
+    "claim_query": f"{_V2}.claims:QueryClaim",
+    "claim_renew": f"{_V2}.claims:RenewClaim",
+    "claim_release": f"{_V2}.claims:ReleaseClaim",
+    "subscription_create": f"{_V2}.subscriptions:CreateSubscription",
+    "subscription_update": f"{_V2}.subscriptions:UpdateSubscription",
+    "subscription_delete": f"{_V2}.subscriptions:DeleteSubscription",
+    "subscription_show": f"{_V2}.subscriptions:ShowSubscription",
+    "subscription_list": f"{_V2}.subscriptions:ListSubscriptions",
+    "subscription_confirm": f"{_V2}.subscriptions:ConfirmSubscription",
+    "pool_create": f"{_V2}.pools:CreatePool",
+    "pool_show": f"{_V2}.pools:ShowPool",
+    "pool_update": f"{_V2}.pools:UpdatePool",
+    "pool_delete": f"{_V2}.pools:DeletePool",
+    "pool_list": f"{_V2}.pools:ListPools",
+    "flavor_create": f"{_V2}.flavors:CreateFlavor",
+    "flavor_show": f"{_V2}.flavors:ShowFlavor",
+    "flavor_update": f"{_V2}.flavors:UpdateFlavor",
+    "flavor_delete": f"{_V2}.flavors:DeleteFlavor",
+    "flavor_list": f"{_V2}.flavors:ListFlavors",
+    "ping": f"{_V2}.service:Ping",
+    "health": f"{_V2}.service:Health",
+    "homedoc": f"{_V2}.service:HomeDoc",
+    "versions": f"{_V2}.service:Versions",
+}
+
+# API 1.1 has no subscriptions, signed URLs, purge, pop or single-message GET
+# routes; OSC loads this group as openstack.messaging.v1.
+_V1_1 = {
+    key: value
+    for key, value in {**_QUEUE, **_V2_ONLY}.items()
+    if key.split("_")[0] in ("queue", "message", "claim", "pool", "flavor")
+    and key not in ("queue_purge", "queue_signed_url", "message_pop", "message_get")
+} | {"ping": f"{_V2}.service:Ping", "health": f"{_V2}.service:Health"}
+
+# ``openstack queue ...``: short aliases of the queue commands.
+_QUEUE_ALIASES = {key: value for key, value in _QUEUE.items()}
+_V1_1_ALIASES = {
+    key: value for key, value in _V1_1.items() if key.split("_")[0] in ("queue", "pool", "claim")
+}
+
+
+def _lines(commands: dict[str, str], prefix: str) -> list[str]:
+    return [f"{prefix}{name} = {target}" for name, target in commands.items()]
+
+
+ENTRY_POINTS: dict[str, list[str]] = {
+    "openstack.cli.extension": ["messaging = zaqarclient.osc.plugin"],
+    "openstack.messaging.v2": _lines({**_QUEUE, **_V2_ONLY}, "messaging_")
+    + _lines(_QUEUE_ALIASES, ""),
+    "openstack.messaging.v1": _lines(_V1_1, "messaging_") + _lines(_V1_1_ALIASES, ""),
+}

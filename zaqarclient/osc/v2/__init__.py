@@ -1,0 +1,1 @@
+"""Commands of the ``openstack.messaging.v2`` group."""
