@@ -1,0 +1,259 @@
+"""Connection-bound subscriptions: Zaqar pushes a queue's new messages down the websocket.
+
+``subscribe(client, "jobs")`` sends ``subscription_create`` without a
+subscriber, which binds the subscription to this connection, and returns
+once Zaqar confirmed it (201): anything posted afterwards is notified.
+Notifications arrive as frames without an envelope; the returned
+:class:`WsSubscription` is an iterator over them (``next_notification``
+with a timeout, or iteration with ``iter(timeout=...)``), or hands them to
+a callback on its own thread.
+
+Zaqar deletes connection-bound subscriptions when the connection closes.
+After a drop the subscription reconnects in the background (backing off up
+to 5 s) and subscribes again; messages posted while disconnected are not
+notified (delivery is at most once, as in Zaqar itself).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue as queue_mod
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from zaqarclient.errors import InvalidOperation, TimeoutError, ZaqarError
+from zaqarclient.queues.v2.queues import Queue, validate_name
+from zaqarclient.transport.ws import WebsocketTransport
+
+if TYPE_CHECKING:
+    from zaqarclient.queues.v2.client import Client
+
+LOG = logging.getLogger("zaqarclient")
+
+_BACKOFF_START = 0.1
+_BACKOFF_MAX = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    """One pushed notification: the posted message's ``body`` and ``ttl``."""
+
+    queue_name: str
+    body: Any
+    ttl: int | None
+    message_type: str | None
+    raw: dict[str, Any] = field(repr=False)
+
+    @classmethod
+    def from_frame(cls, frame: Mapping[str, Any]) -> Notification:
+        """Build from Zaqar's ``{"body", "ttl", "queue_name", "Message_Type"}`` frame."""
+        ttl = frame.get("ttl")
+        return cls(
+            queue_name=str(frame.get("queue_name", "")),
+            body=frame.get("body"),
+            ttl=ttl if isinstance(ttl, int) else None,
+            message_type=frame.get("Message_Type"),
+            raw=dict(frame),
+        )
+
+
+_CLOSED: Any = object()
+
+
+class WsSubscription:
+    """A live connection-bound subscription to one queue.
+
+    Iterate it (blocks until :meth:`close`), call :meth:`next_notification`
+    with a timeout, or pass ``callback`` to have each notification handed
+    to it on a dedicated thread. Use as a context manager to close it.
+    """
+
+    def __init__(
+        self,
+        transport: WebsocketTransport,
+        queue_name: str,
+        ttl: int = 3600,
+        options: Mapping[str, Any] | None = None,
+        callback: Callable[[Notification], None] | None = None,
+    ) -> None:
+        self.transport = transport
+        self.queue_name = validate_name(queue_name)
+        self.ttl = ttl
+        self.options = dict(options or {})
+        self.id: str | None = None
+        self.error: ZaqarError | None = None
+        self._inbox: queue_mod.Queue[Any] = queue_mod.Queue()
+        self._lock = threading.Lock()
+        self._closed = False
+        self._stale = False
+        self._reconnecting = False
+        self._worker: threading.Thread | None = None
+        # Listen before subscribing: Zaqar may push right after its 201.
+        transport.add_push_handler(self._on_push)
+        try:
+            self._create()
+        except BaseException:
+            transport.remove_push_handler(self._on_push)
+            raise
+        transport.add_connection_hooks(self._on_open, self._on_drop)
+        if callback is not None:
+            self._worker = threading.Thread(
+                target=self._deliver, args=(callback,), name="zaqarclient-ws-notify", daemon=True
+            )
+            self._worker.start()
+
+    def __repr__(self) -> str:
+        return f"<WsSubscription id:{self.id} queue:{self.queue_name}>"
+
+    # -- consuming ----------------------------------------------------------
+
+    def next_notification(self, timeout: float | None = None) -> Notification:
+        """The next notification; :class:`TimeoutError` if none within ``timeout`` s.
+
+        Raises :class:`InvalidOperation` once closed (after the queued ones)
+        and the subscription's error if subscribing again after a drop failed.
+        """
+        try:
+            item = self._inbox.get(timeout=timeout)
+        except queue_mod.Empty:
+            raise TimeoutError(
+                f"no notification from queue {self.queue_name!r} within {timeout}s"
+            ) from None
+        if item is _CLOSED:
+            self._inbox.put(_CLOSED)
+            if self.error is not None:
+                raise self.error
+            raise InvalidOperation(f"subscription to {self.queue_name!r} is closed")
+        notification: Notification = item
+        return notification
+
+    def iter(self, timeout: float | None = None) -> Iterator[Notification]:
+        """Notifications as they come; stops after ``timeout`` s without one, or on close."""
+        while True:
+            try:
+                yield self.next_notification(timeout)
+            except (TimeoutError, InvalidOperation):
+                if self.error is not None:
+                    raise self.error from None
+                return
+
+    def __iter__(self) -> Iterator[Notification]:
+        return self.iter()
+
+    # -- lifecycle ----------------------------------------------------------
+
+    def close(self) -> None:
+        """Delete the subscription on the server (if still connected) and stop."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        self.transport.remove_push_handler(self._on_push)
+        self.transport.remove_connection_hooks(self._on_open, self._on_drop)
+        if self.id is not None and self.transport.connected and not self._stale:
+            try:
+                self.transport.request_raw(
+                    "subscription_delete",
+                    {"queue_name": self.queue_name, "subscription_id": self.id},
+                )
+            except ZaqarError as exc:
+                LOG.debug("could not delete subscription %s: %s", self.id, exc)
+        self._inbox.put(_CLOSED)
+        if self._worker is not None and self._worker is not threading.current_thread():
+            self._worker.join(1.0)
+
+    def __enter__(self) -> WsSubscription:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- internals ----------------------------------------------------------
+
+    def _create(self) -> None:
+        body: dict[str, Any] = {"queue_name": self.queue_name, "ttl": self.ttl}
+        if self.options:
+            body["options"] = self.options
+        status, reply = self.transport.request_raw("subscription_create", body)
+        if status != 201 or not isinstance(reply, Mapping):
+            raise self.transport.error_for(status, reply, "subscription_create", None)
+        self.id = str(reply["subscription_id"])
+        self._stale = False
+
+    def _on_push(self, frame: Any) -> None:
+        if isinstance(frame, Mapping) and frame.get("queue_name") == self.queue_name:
+            self._inbox.put(Notification.from_frame(frame))
+
+    def _on_open(self) -> None:
+        with self._lock:
+            if self._closed or not self._stale:
+                return
+            self._stale = False
+        try:
+            self._create()
+            LOG.info("websocket subscription to %r renewed as %s", self.queue_name, self.id)
+        except ZaqarError as exc:
+            self._stale = True
+            self._fail(exc)
+
+    def _on_drop(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._stale = True
+            if self._reconnecting:
+                return
+            self._reconnecting = True
+        threading.Thread(target=self._reconnect, name="zaqarclient-ws-resub", daemon=True).start()
+
+    def _reconnect(self) -> None:
+        delay = _BACKOFF_START
+        stop = threading.Event()
+        try:
+            while not self._closed and self._stale and self.error is None:
+                try:
+                    self.transport.connection()
+                except ZaqarError as exc:
+                    LOG.debug("websocket reconnect failed (%s); retry in %.1fs", exc, delay)
+                    stop.wait(delay)
+                    delay = min(delay * 2, _BACKOFF_MAX)
+        finally:
+            with self._lock:
+                self._reconnecting = False
+
+    def _fail(self, exc: ZaqarError) -> None:
+        LOG.warning("websocket subscription to %r lost: %s", self.queue_name, exc)
+        self.error = exc
+        self._inbox.put(_CLOSED)
+
+    def _deliver(self, callback: Callable[[Notification], None]) -> None:
+        while True:
+            item = self._inbox.get()
+            if item is _CLOSED:
+                self._inbox.put(_CLOSED)
+                return
+            try:
+                callback(item)
+            except Exception:
+                LOG.exception("websocket notification callback failed")
+
+
+def subscribe(
+    client: Client,
+    queue: str | Queue,
+    ttl: int = 3600,
+    *,
+    options: Mapping[str, Any] | None = None,
+    callback: Callable[[Notification], None] | None = None,
+) -> WsSubscription:
+    """Subscribe this websocket client's connection to ``queue``; confirmed on return."""
+    transport = client.transport()
+    if not isinstance(transport, WebsocketTransport):
+        raise InvalidOperation(
+            "subscribe() needs a websocket client (ws:// or wss:// URL); over HTTP create a "
+            "Subscription with a webhook subscriber instead"
+        )
+    name = queue.name if isinstance(queue, Queue) else queue
+    return WsSubscription(transport, name, ttl=ttl, options=options, callback=callback)
