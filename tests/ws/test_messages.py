@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from zaqarclient.queues.v2.client import Client
@@ -27,7 +29,9 @@ def test_list_pages_with_the_last_id_as_marker(queue: Queue) -> None:
     assert listed[0].href == f"/v2/queues/{queue.name}/messages/{ids[0]}"
 
 
-def test_list_hides_own_messages_without_echo(client_factory, queue: Queue) -> None:  # type: ignore[no-untyped-def]
+def test_list_hides_own_messages_without_echo(
+    client_factory: Callable[..., Client], queue: Queue
+) -> None:
     queue.post({"body": "mine"})
     assert list(queue.messages()) == []
     other = client_factory().queue(queue.name, auto_create=False)
