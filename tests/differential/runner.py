@@ -87,6 +87,9 @@ def _send(
     headers: dict[str, str | None] = {
         "Client-ID": "{client}",
         "X-Project-ID": "{project}",
+        # One connection per request, as with the real Zaqar's HTTP/1.0 server; this
+        # also sidesteps a 40 ms delayed-ACK stall on keep-alive connections.
+        "Connection": "close",
     }
     headers.update(s.headers)
     filled_headers = {k: (None if v is None else fill(v, variables)) for k, v in headers.items()}

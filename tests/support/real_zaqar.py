@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fcntl
 import os
 import shutil
 import signal
@@ -83,7 +84,8 @@ def _stamp_text(version: str) -> str:
     # Re-install when the pins change, not only when the stamp is missing.
     constraints = _constraints(version)
     pins = constraints.read_text() if constraints.exists() else ""
-    return f"{_requirement(version)}\n{pins}"
+    # The venv's scripts hold absolute paths, so a moved checkout must re-install too.
+    return f"{_requirement(version)}\n{venv_dir(version)}\n{pins}"
 
 
 def is_installed(version: str) -> bool:
@@ -105,9 +107,17 @@ def install(version: str) -> Path:
     target = venv_dir(version)
     if is_installed(version):
         return target
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    with (CACHE_DIR / f"zaqar-{version}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two concurrent installs must not interleave
+        if not is_installed(version):
+            _install_locked(version, target)
+    return target
+
+
+def _install_locked(version: str, target: Path) -> None:
     if target.exists():
         shutil.rmtree(target)  # a half-finished or outdated install
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
     log = CACHE_DIR / f"zaqar-{version}-install.log"
     with log.open("w") as out:
         # venv has no relocatable layout, so build in place and stamp last.
@@ -128,7 +138,6 @@ def install(version: str) -> Path:
                     f"{result.returncode}); log {log}:\n{_tail(log)}"
                 )
     _stamp(version).write_text(_stamp_text(version))
-    return target
 
 
 def install_all(versions: Sequence[str] = VERSIONS) -> list[Path]:
