@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import uuid
 
+import pytest
 import requests
 import websocket
 
-from tests.support.real_zaqar import RealZaqar
+from tests.support.real_zaqar import RealZaqar, RealZaqarError
 
 CLIENT_ID = "3381af92-2b9e-11e3-b191-71861300734c"
 
@@ -112,3 +113,25 @@ def test_websocket_queue_create(real_zaqar_ws: RealZaqar) -> None:
     assert reply["headers"]["status"] in (201, 204)
     assert reply["body"] == "Queue ws-smoke created."
     assert reply["request"]["api"] == "v2"
+
+
+def test_checksum_and_confirmation_options() -> None:
+    with RealZaqar(enable_checksum=True, require_confirmation=True, notifier=True) as srv:
+        assert "require_confirmation = True" in srv.config_text()
+        url = f"{srv.url}/v2/queues/sums/messages"
+        posted = requests.post(
+            url, headers=headers(), json={"messages": [{"body": {"a": 1}}]}, timeout=10
+        )
+        assert posted.status_code == 201
+        got = requests.get(
+            f"{srv.url}{posted.json()['resources'][0]}", headers=headers(), timeout=10
+        )
+        assert got.json()["checksum"] == "MD5:42b7b4f2921788ea14dac5566e6f06d0"
+        log_path = srv.log_path
+    assert not log_path.exists()  # the working directory is removed on stop
+    assert not srv.running
+
+
+def test_missing_install_is_a_clear_error() -> None:
+    with pytest.raises(RealZaqarError, match="make real-zaqar"):
+        RealZaqar("0.0.0").start()
