@@ -220,6 +220,9 @@ class WsConnection:
         except (OSError, websocket.WebSocketException, ValueError) as exc:
             reason = f"connection lost: {type(exc).__name__}"
         finally:
+            # The close handshake is done (websocket-client answered it):
+            # release the socket so the server is not left waiting for EOF.
+            self._ws.shutdown()  # type: ignore[no-untyped-call]
             self._drop(code, reason)
 
     def _dispatch(self, opcode: int, data: bytes | str) -> None:
