@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ctypes
 import fcntl
 import os
 import shutil
@@ -191,6 +192,19 @@ def free_port() -> int:
         return port
 
 
+def _die_with_parent() -> None:
+    # Runs in the child before exec: ask Linux to SIGTERM it when the parent dies, so
+    # a pytest run killed by a signal leaves no Zaqar or redis behind.
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
+_PR_SET_PDEATHSIG = 1
+
+
 def _stop_process(proc: subprocess.Popen[bytes] | None, timeout: float = 5.0) -> None:
     if proc is None or proc.poll() is not None:
         return
@@ -326,6 +340,7 @@ class RealZaqar:
                 stderr=subprocess.STDOUT,
                 cwd=self.workdir,
                 start_new_session=True,  # own process group, so stop() can reap it all
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
 
     def _start_redis(self, redis_server: str) -> None:
@@ -494,6 +509,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         enable_v1_1=args.enable_v1_1,
         notifier=args.notifier,
     )
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so `with` cleans up
     with server:
         print(f"{server!r} up in {time.monotonic() - started:.2f} s; log {server.log_path}")
         try:
