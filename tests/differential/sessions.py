@@ -1,4 +1,12 @@
-"""The registry of differential sessions and their deliberate differences."""
+"""The registry of differential sessions and their deliberate differences.
+
+Adding a session: write a module with a list of :class:`~tests.differential.steps.Step`
+(see ``session_v2.py``), add its known differences to ``known.py`` and register it
+here. A v1.1 session is the same kind of list with ``/v1.1`` paths, run against
+``real_zaqar_v1_1``. A websocket session needs only a second sender: records,
+normalisation and comparison do not depend on HTTP (a websocket step would record
+``headers.status`` as ``status`` and the response ``body`` as ``body``).
+"""
 
 from __future__ import annotations
 
