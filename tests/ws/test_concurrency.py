@@ -10,6 +10,7 @@ import pytest
 from tests.ws.helpers import ws
 from zaqarclient.queues.v2.client import Client
 from zaqarclient.queues.v2.queues import Queue
+from zaqarclient.transport.errors import ResourceNotFound
 from zaqarclient.transport.request import Request
 from zaqarclient.transport.ws_connection import CORRELATION_HEADER, WsConnection
 
@@ -84,3 +85,25 @@ def test_zaqar_echoes_the_correlation_header(client: Client, queue: Queue) -> No
     response = transport.send(Request("queue_get_stats", {"queue_name": queue.name}))
     ((sent, echoed),) = seen
     assert sent == echoed == response.request_id
+
+
+def test_submit_pipelines_from_one_thread(client: Client, queue: Queue) -> None:
+    transport = ws(client)
+    futures = [
+        transport.submit(
+            Request("message_post", {"queue_name": queue.name}, body={"messages": [{"body": n}]})
+        )
+        for n in range(20)
+    ]
+    responses = [f.result(10) for f in futures]
+    assert all(r.status_code == 201 for r in responses)
+    assert len({r.request_id for r in responses}) == 20
+    assert sorted(m.body for m in queue.messages(echo=True)) == list(range(20))
+
+
+def test_submit_error_is_set_on_the_future(client: Client, queue: Queue) -> None:
+    future = ws(client).submit(
+        Request("message_get", {"queue_name": queue.name, "message_id": "missing"})
+    )
+    with pytest.raises(ResourceNotFound):
+        future.result(10)

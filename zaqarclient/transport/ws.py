@@ -16,6 +16,7 @@ envelope, ``URL-Methods`` and ``URL-Paths`` as JSON arrays.
 
 from __future__ import annotations
 
+import concurrent.futures
 import http
 import json
 import logging
@@ -116,6 +117,28 @@ class WebsocketTransport:
                     raise
                 LOG.warning("websocket dropped during %s; resending on a new connection", action)
         return self._response(request, action, key, reply)
+
+    def submit(self, request: Request) -> concurrent.futures.Future[Response]:
+        """Send ``request`` without waiting: the future resolves to its response or error.
+
+        For pipelining from one thread (many requests in flight). No resend
+        on a drop and no per-request timeout: use ``future.result(timeout)``.
+        """
+        action, body = build(request)
+        conn = self.connection()
+        key = uuid.uuid4().hex
+        envelope = {"action": action, "headers": self._headers(key, request.headers), "body": body}
+        inner = conn.submit(key, envelope)
+        outer: concurrent.futures.Future[Response] = concurrent.futures.Future()
+
+        def done(reply: concurrent.futures.Future[dict[str, Any]]) -> None:
+            try:
+                outer.set_result(self._response(request, action, key, reply.result()))
+            except BaseException as exc:
+                outer.set_exception(exc)
+
+        inner.add_done_callback(done)
+        return outer
 
     def follow(self, href: str) -> Response:
         """Fetch the next page of a listing from a ``next`` href this transport made."""
@@ -236,7 +259,7 @@ class WebsocketTransport:
                 return
             if attempt == 0 and status == 401 and self.auth.reauthenticate():
                 continue
-            raise self._error(status, reply.get("body"), AUTH_KEY, None)
+            raise self.error_for(status, reply.get("body"), AUTH_KEY, None)
 
     def _session_project(self) -> str | None:
         session = getattr(self.auth, "session", None)
@@ -283,16 +306,17 @@ class WebsocketTransport:
         body = reply.get("body")
         ok = status < 300 or (request.operation == "queue_get_stats" and status == 404)
         if not ok:
-            raise self._error(status, body, action, key)
+            raise self.error_for(status, body, action, key)
         shaped = shape(request, self.root, status, body)
         if request.operation == "message_get_many" and not (shaped.body or {}).get("messages"):
-            raise self._error(404, "None of the requested messages was found", action, key)
+            raise self.error_for(404, "None of the requested messages was found", action, key)
         headers: CaseInsensitiveDict[str] = CaseInsensitiveDict(shaped.headers)
         headers["x-openstack-request-id"] = key
         content = b"" if shaped.body is None else json.dumps(shaped.body).encode("utf-8")
         return Response(request, content, headers, shaped.status)
 
-    def _error(self, status: int, body: Any, action: str, key: str | None) -> TransportError:
+    def error_for(self, status: int, body: Any, action: str, key: str | None) -> TransportError:
+        """The exception for an error reply (``{"error"}`` or ``{"exception", "error"}``)."""
         try:
             phrase = http.HTTPStatus(status).phrase
         except ValueError:

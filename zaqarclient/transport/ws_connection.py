@@ -122,8 +122,11 @@ class WsConnection:
 
     # -- requests -----------------------------------------------------------
 
-    def call(self, key: str, envelope: Mapping[str, Any], timeout: float) -> Reply:
-        """Send ``envelope`` and wait up to ``timeout`` s for the reply correlated by ``key``."""
+    def submit(self, key: str, envelope: Mapping[str, Any]) -> concurrent.futures.Future[Reply]:
+        """Send ``envelope``; the future gets the reply correlated by ``key``.
+
+        The caller that stops waiting should :meth:`forget` the key.
+        """
         future: concurrent.futures.Future[Reply] = concurrent.futures.Future()
         with self._lock:
             if not self._alive:
@@ -131,17 +134,29 @@ class WsConnection:
             self._pending[key] = future
         try:
             self.send(envelope)
+        except BaseException:
+            self.forget(key)
+            raise
+        return future
+
+    def forget(self, key: str) -> None:
+        """Stop waiting for ``key``'s reply (a late reply is then dropped)."""
+        with self._lock:
+            self._pending.pop(key, None)
+
+    def call(self, key: str, envelope: Mapping[str, Any], timeout: float) -> Reply:
+        """Send ``envelope`` and wait up to ``timeout`` s for the reply correlated by ``key``."""
+        future = self.submit(key, envelope)
+        try:
             return future.result(timeout)
         except concurrent.futures.TimeoutError:
+            self.forget(key)
             raise TimeoutError(
                 f"Zaqar did not answer {envelope.get('action')!r} within {timeout}s "
                 f"({CORRELATION_HEADER} {key})",
                 method=str(envelope.get("action")),
                 url=redact_url(self.url),
             ) from None
-        finally:
-            with self._lock:
-                self._pending.pop(key, None)
 
     def send(self, envelope: Mapping[str, Any]) -> None:
         """Write one frame (no reply expected or awaited)."""
@@ -249,7 +264,7 @@ class WsConnection:
         if key is None and request.get("action") == AUTH_KEY:
             key = AUTH_KEY
         with self._lock:
-            future = self._pending.get(str(key)) if key is not None else None
+            future = self._pending.pop(str(key), None) if key is not None else None
         if future is None or future.done():
             LOG.debug(
                 "WS RECV reply for no waiting request (%s=%s) dropped", CORRELATION_HEADER, key
