@@ -70,13 +70,18 @@ def client_of(cmd: command.Command) -> Any:
 
 
 def add_option(parser: argparse.ArgumentParser, name: str, *old_names: str, **kwargs: Any) -> None:
-    """Add a dashed option, still accepting older spellings (hidden from ``--help``)."""
+    """Add a dashed option, still accepting older spellings (hidden from ``--help``).
+
+    ``required`` is not supported (argparse would not count the old spellings);
+    check for the value in ``take_action`` instead.
+    """
+    if kwargs.get("required"):
+        raise ValueError("add_option does not support required=True")
     action = parser.add_argument(name, **kwargs)
     hidden = dict(kwargs)
     hidden["help"] = argparse.SUPPRESS
     hidden["dest"] = action.dest
     hidden["default"] = argparse.SUPPRESS
-    hidden.pop("required", None)
     for old in old_names:
         parser.add_argument(old, **hidden)
 

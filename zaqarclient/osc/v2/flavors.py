@@ -28,15 +28,14 @@ def _add_name(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("flavor_name", metavar="<flavor_name>", help="Name of the flavor")
 
 
-def _add_pool_list(parser: argparse.ArgumentParser, required: bool) -> None:
+def _add_pool_list(parser: argparse.ArgumentParser) -> None:
     common.add_option(
         parser,
         "--pool-list",
         "--pool_list",
         metavar="<pools>",
         type=common.comma_list,
-        required=required,
-        help="Comma list of the pools in the flavor",
+        help="Comma list of the pools in the flavor (required for create)",
     )
 
 
@@ -55,11 +54,13 @@ class CreateFlavor(common.ShowOne):
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         _add_name(parser)
-        _add_pool_list(parser, required=True)
+        _add_pool_list(parser)
         _add_capabilities(parser)
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+        if not parsed_args.pool_list:
+            raise exceptions.CommandError("--pool-list is required: the flavor's pools")
         client = common.client_of(self)
         if parsed_args.capabilities is None:
             flavor = client.flavor(parsed_args.flavor_name, pool_list=parsed_args.pool_list)
@@ -90,7 +91,7 @@ class UpdateFlavor(common.ShowOne):
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         _add_name(parser)
-        _add_pool_list(parser, required=False)
+        _add_pool_list(parser)
         _add_capabilities(parser)
         return parser
 
