@@ -141,8 +141,7 @@ class MessageOps(_State):
         self, scope: str, name: str, marker: int | None, limit: int, client_id: str | None,
         include_claimed: bool, include_delayed: bool,
     ) -> list[MessageView]:
-        with self._lock:
-            now = self._clock.now()
+        with self._tx() as now:
             key = (scope, name)
             if key not in self._queues:
                 return []
@@ -165,16 +164,14 @@ class MessageOps(_State):
             return out
 
     def message_get(self, scope: str, name: str, message_id: str) -> MessageView | None:
-        with self._lock:
-            now = self._clock.now()
+        with self._tx() as now:
             bucket = self._bucket((scope, name), now)
             mid = normalize_oid(message_id)
             msg = bucket.messages.get(mid) if bucket is not None and mid else None
             return None if msg is None else self._view(msg, now)
 
     def message_get_many(self, scope: str, name: str, ids: list[str]) -> list[MessageView]:
-        with self._lock:
-            now = self._clock.now()
+        with self._tx() as now:
             bucket = self._bucket((scope, name), now)
             if bucket is None:
                 return []
@@ -343,8 +340,7 @@ class MessageOps(_State):
         return out
 
     def claim_get(self, scope: str, name: str, claim_id: str) -> ClaimView | None:
-        with self._lock:
-            now = self._clock.now()
+        with self._tx() as now:
             claim = self._live_claim((scope, name), claim_id, now)
             held = self._held(claim, now) if claim else []
             if claim is None or not held:
