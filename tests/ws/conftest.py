@@ -15,19 +15,49 @@ from typing import Any
 import pytest
 
 from tests.support.fixtures import real_zaqar_ws  # noqa: F401
+from tests.support.real_zaqar import V2_VERSION, RealZaqar, missing_install_reason
 from tests.ws.helpers import make_client
 from zaqarclient.queues.v2.client import Client
 from zaqarclient.queues.v2.queues import Queue
 
 
+class _NotifyingRealZaqar(RealZaqar):
+    """RealZaqar whose notification listener really binds 127.0.0.1.
+
+    oslo.config reads ``notification_bind`` from the file, not the dashed
+    ``notification-bind``; without it Zaqar binds every interface on
+    separate random ports and may advertise the IPv6 one under the host
+    name, so pushed notifications never arrive. Used only while the shared
+    harness still writes the dashed name.
+    """
+
+    def config_text(self) -> str:
+        return super().config_text().replace("notification-bind", "notification_bind")
+
+
+def _harness_binds_notifications() -> bool:
+    text = RealZaqar(version=V2_VERSION, transport="websocket").config_text
+    try:
+        return "notification-bind" not in text()
+    except Exception:
+        return True
+
+
 @pytest.fixture(scope="session")
-def ws_server_url(request: pytest.FixtureRequest) -> str:
+def ws_server_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """The websocket server under test."""
     url = os.environ.get("ZAQAR_WS_URL")
     if url:
-        return url
-    server = request.getfixturevalue("real_zaqar_ws")
-    return str(server.url)
+        yield url
+        return
+    if _harness_binds_notifications():
+        yield str(request.getfixturevalue("real_zaqar_ws").url)
+        return
+    reason = missing_install_reason(V2_VERSION)
+    if reason is not None:
+        pytest.skip(reason)
+    with _NotifyingRealZaqar(version=V2_VERSION, transport="websocket", notifier=True) as server:
+        yield server.url
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from tests.ws.helpers import ws
-from zaqarclient.errors import InvalidOperation, TimeoutError
+from zaqarclient.errors import InvalidOperation, TimeoutError, ZaqarError
 from zaqarclient.queues.v2.client import Client
 from zaqarclient.queues.v2.queues import Queue
 from zaqarclient.queues.v2.ws_subscribe import Notification, subscribe
@@ -107,3 +107,12 @@ def test_subscribe_needs_a_websocket_client(client: Client, queue: Queue) -> Non
 
     with pytest.raises(InvalidOperation, match="websocket"):
         subscribe(Fake(), queue)  # type: ignore[arg-type]
+
+
+def test_closing_the_client_ends_iteration(client_factory: Callable[..., Client]) -> None:
+    client = client_factory()
+    queue = client.queue("closing", force_create=True)
+    sub = subscribe(client, queue)
+    client.close()
+    with pytest.raises(ZaqarError):
+        sub.next_notification(timeout=2.0)

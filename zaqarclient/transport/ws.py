@@ -157,6 +157,11 @@ class WebsocketTransport:
             conn.close()
 
     @property
+    def closed(self) -> bool:
+        """True after :meth:`close`: the transport never reconnects again."""
+        return self._closed
+
+    @property
     def connected(self) -> bool:
         """Whether a live connection is open now."""
         conn = self._conn

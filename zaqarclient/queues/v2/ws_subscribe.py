@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from zaqarclient.errors import InvalidOperation, TimeoutError, ZaqarError
+from zaqarclient.errors import ConnectionError, InvalidOperation, TimeoutError, ZaqarError
 from zaqarclient.queues.v2.queues import Queue, validate_name
 from zaqarclient.transport.ws import WebsocketTransport
 
@@ -213,6 +213,11 @@ class WsSubscription:
         stop = threading.Event()
         try:
             while not self._closed and self._stale and self.error is None:
+                if self.transport.closed:
+                    self._fail(
+                        ConnectionError("the client was closed", url=self.transport.endpoint)
+                    )
+                    return
                 try:
                     self.transport.connection()
                 except ZaqarError as exc:
