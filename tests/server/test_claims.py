@@ -118,7 +118,7 @@ def test_dead_letter_queue(api: Api) -> None:
                                "_dead_letter_queue_messages_ttl": 120})
     [mid] = api.post_messages("src", "x")
     for _ in range(2):
-        cid, msgs = api.claim("src", ttl=60)
+        _cid, msgs = api.claim("src", ttl=60)
         assert [m["id"] for m in msgs] == [mid]
         api.clock.advance(61)
     assert api.claim("src")[0] is None

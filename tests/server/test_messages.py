@@ -124,7 +124,7 @@ def test_delayed_messages(api: Api) -> None:
     assert "include_delayed" not in visible["links"][0]["href"]
     assert len(api.get("/v2/queues/d/messages?echo=true&include_delayed=true"
                        ).json()["messages"]) == 2
-    cid, held = api.claim("d")
+    _cid, held = api.claim("d")
     assert [m["body"] for m in held] == ["zero"]
     assert api.get(f"/v2/queues/d/messages/{ids[0]}").status_code == 200
     stats = api.get("/v2/queues/d/stats").json()["messages"]

@@ -23,7 +23,7 @@ def test_restart_keeps_everything(tmp_path: pathlib.Path) -> None:
     server, api = _api(db, clock)
     api.put("/v2/queues/q", {"meta": 1})
     ids = api.post_messages("q", *range(5))
-    cid, held = api.claim("q", limit=2)
+    cid, _held = api.claim("q", limit=2)
     api.delete(f"/v2/queues/q/messages/{ids[4]}")
     sub = api.post("/v2/queues/q/subscriptions", {"subscriber": "http://h.test/x"}).json()
     api.put("/v2/pools/p1", {"uri": "mongodb://a", "weight": 1})
