@@ -1,6 +1,11 @@
 """Packaging for zaqarclient: the SDK, the OpenStackClient plugin and the reference server."""
 
+import runpy
+
 from setuptools import find_packages, setup
+
+# The CLI plugin's entry points live beside its code (stdlib-only module).
+CLI_ENTRY_POINTS = runpy.run_path("zaqarclient/osc/entry_points.py")["ENTRY_POINTS"]
 
 WEBSOCKET = ["websocket-client>=1.6", "msgpack>=1.0"]
 SERVER = ["uvicorn>=0.30", "httptools>=0.6", "websockets>=12", "msgpack>=1.0"]
@@ -39,6 +44,7 @@ setup(
             "zaqar-reference-server = zaqarclient.server.__main__:main",
         ],
         "pytest11": ["zaqarclient = zaqarclient.testing.pytest_plugin"],
+        **CLI_ENTRY_POINTS,
     },
     classifiers=[
         "License :: OSI Approved :: Apache Software License",

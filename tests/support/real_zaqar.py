@@ -406,7 +406,7 @@ class RealZaqar:
             f"port = {self.port}",
         ]
         if self.transport == "websocket":
-            lines.append("notification-bind = 127.0.0.1")
+            lines.append("notification_bind = 127.0.0.1")
         lines += [
             "",
             "[drivers:message_store:redis]",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Union
 
 import requests.adapters
 
 from zaqarclient import auth as auth_backends
-from zaqarclient.errors import ConfigurationError, ConnectionError
+from zaqarclient.errors import ConfigurationError, ConnectionError, InvalidOperation
 from zaqarclient.queues.v2 import api as api_v2
 from zaqarclient.queues.v2 import flavor as flavor_api
 from zaqarclient.queues.v2 import pool as pool_api
@@ -21,7 +21,15 @@ from zaqarclient.transport.http import HttpTransport
 from zaqarclient.transport.request import NO_BODY, Api, Request, Response
 from zaqarclient.transport.retry import RetryPolicy
 
-_KNOWN_CONF = frozenset({"auth_opts", "client_uuid", "timeout", "retries", "headers", "pool_size"})
+if TYPE_CHECKING:
+    from zaqarclient.queues.v2.ws_subscribe import Notification, WsSubscription
+    from zaqarclient.transport.ws import WebsocketTransport
+
+Transport = Union[HttpTransport, "WebsocketTransport"]
+
+_KNOWN_CONF = frozenset(
+    {"auth_opts", "client_uuid", "timeout", "retries", "headers", "pool_size", "ws_format"}
+)
 _VERSION_SUFFIXES = ("/v2", "/v2/", "/v1.1", "/v1.1/")
 
 
@@ -96,11 +104,19 @@ class Client:
         self.api_url = normalise_endpoint(endpoint)
         self._transport = self._make_transport()
 
-    def _make_transport(self) -> HttpTransport:
+    def _make_transport(self) -> Transport:
         if self.api_url.startswith(("ws://", "wss://")):
-            from zaqarclient.errors import DriverLoadFailure
+            from zaqarclient.transport.ws import WebsocketTransport
 
-            raise DriverLoadFailure("ws", "the websocket transport is not available yet")
+            return WebsocketTransport(
+                self.api_url,
+                self.api,
+                self._auth,
+                client_id=self.client_uuid,
+                timeout=self.conf.get("timeout"),
+                headers=self.conf.get("headers"),
+                ws_format=self.conf.get("ws_format"),
+            )
         return HttpTransport(
             self.api_url,
             self.api,
@@ -127,13 +143,33 @@ class Client:
 
     # -- plumbing -----------------------------------------------------------
 
-    def transport(self) -> HttpTransport:
+    def transport(self) -> Transport:
         """The client's (single, shared) transport."""
         return self._transport
 
     def mount(self, prefix: str, adapter: requests.adapters.BaseAdapter) -> None:
-        """Send URLs starting with ``prefix`` through a ``requests`` adapter."""
+        """Send URLs starting with ``prefix`` through a ``requests`` adapter (HTTP only)."""
+        if not isinstance(self._transport, HttpTransport):
+            raise InvalidOperation("mount() applies to HTTP clients, not websocket ones")
         self._transport.mount(prefix, adapter)
+
+    def subscribe(
+        self,
+        queue: str | queue_api.Queue,
+        ttl: int = 3600,
+        *,
+        options: Mapping[str, Any] | None = None,
+        callback: Callable[[Notification], None] | None = None,
+    ) -> WsSubscription:
+        """Subscribe this websocket connection to ``queue``; pushed notifications follow.
+
+        Returns once Zaqar confirmed the subscription, so nothing posted
+        afterwards is missed. Iterate it (or pass ``callback``) to receive
+        notifications; ``close()`` ends it. Websocket clients only.
+        """
+        from zaqarclient.queues.v2.ws_subscribe import subscribe
+
+        return subscribe(self, queue, ttl, options=options, callback=callback)
 
     def _call(
         self,

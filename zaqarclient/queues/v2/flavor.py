@@ -12,9 +12,12 @@ if TYPE_CHECKING:
 
 
 class Flavor:
-    """A flavor: a ``pool_list``; ``capabilities`` is reported by the server.
+    """A flavor: a ``pool_list`` and optional ``capabilities``.
 
-    With ``auto_create`` (the default) constructing it creates it on the server.
+    With ``auto_create`` (the default) constructing it creates it on the
+    server. Zaqar 23 reports ``capabilities`` as the first pool's driver
+    capability names; the ``capabilities`` given at creation are sent as is
+    (Zaqar accepts an object there).
     """
 
     def __init__(
@@ -23,12 +26,13 @@ class Flavor:
         name: str,
         pool_list: list[str] | None = None,
         auto_create: bool = True,
+        capabilities: Any = None,
         **kwargs: Any,
     ) -> None:
         self.client = client
         self.name = name
         self.pool_list = list(pool_list) if pool_list is not None else []
-        self.capabilities: Any = kwargs.get("capabilities")
+        self.capabilities: Any = capabilities
         self.href: str | None = kwargs.get("href")
         if auto_create:
             self.ensure_exists()
@@ -40,8 +44,11 @@ class Flavor:
         return self.client._call(operation, body=body, params=params, flavor_name=self.name)
 
     def ensure_exists(self) -> None:
-        """Create the flavor with the current ``pool_list``."""
-        self._call("flavor_create", body={"pool_list": self.pool_list})
+        """Create the flavor with the current ``pool_list`` (and ``capabilities`` if set)."""
+        body: dict[str, Any] = {"pool_list": self.pool_list}
+        if isinstance(self.capabilities, dict):
+            body["capabilities"] = self.capabilities
+        self._call("flavor_create", body=body)
 
     def get(self, detailed: bool = True) -> dict[str, Any]:
         """The flavor as the server shows it."""

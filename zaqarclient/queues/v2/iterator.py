@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from urllib.parse import parse_qs, urlsplit
 
 if TYPE_CHECKING:
     from zaqarclient.queues.v2.client import Client
@@ -11,12 +12,20 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+def _marker(href: str) -> str | None:
+    """The ``marker`` query parameter of a ``next`` href."""
+    values = parse_qs(urlsplit(href).query).get("marker")
+    return values[0] if values else None
+
+
 class ResourceIterator(Generic[T]):
     """Yields the items of a listing, following ``links`` through every page.
 
     Zaqar gives every non-empty page a ``next`` link, so iteration stops at
-    the first empty page. ``stream(False)`` limits iteration to the pages
-    already fetched (python-zaqarclient's old default).
+    the first empty page, or when a ``next`` link repeats (a server that
+    ignores an unknown marker would otherwise loop forever).
+    ``stream(False)`` limits iteration to the pages already fetched
+    (python-zaqarclient's old default).
     """
 
     def __init__(
@@ -35,6 +44,7 @@ class ResourceIterator(Generic[T]):
         self._items: list[Any] = []
         self._position = 0
         self._next_href: str | None = None
+        self._followed: set[str] = set()
         self._load(listing)
 
     def _load(self, listing: Mapping[str, Any] | list[Any] | None) -> None:
@@ -57,9 +67,17 @@ class ResourceIterator(Generic[T]):
 
     def __next__(self) -> T:
         while self._position >= len(self._items):
-            if not (self._follow and self._next_href):
+            href = self._next_href
+            if not (self._follow and href) or href in self._followed:
                 raise StopIteration
-            self._load(self._client.follow(self._next_href))
+            self._followed.add(href)
+            self._load(self._client.follow(href))
+            marker = _marker(href)
+            if marker is not None and self._next_href and _marker(self._next_href) == marker:
+                # The page ended on the marker it started after: the server ignored
+                # the marker (Zaqar's Redis driver does for a queue's first message)
+                # and repeated itself. Nothing in it is new.
+                self._items, self._next_href = [], None
         item = self._items[self._position]
         self._position += 1
         return self._factory(item)
