@@ -11,7 +11,15 @@ from urllib.parse import quote
 
 import requests
 import requests.adapters
-from urllib3.exceptions import NewConnectionError
+import urllib3
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError,
+    NewConnectionError,
+    ProxyError,
+    ReadTimeoutError,
+    SSLError,
+)
 
 from zaqarclient import __version__
 from zaqarclient.auth.base import AuthBackend
@@ -67,13 +75,66 @@ def parse_timeout(value: Any) -> float | tuple[float, float]:
     )
 
 
-def _never_sent(exc: requests.RequestException) -> bool:
+#: What a send can raise when no response arrives (urllib3 or a mounted requests adapter).
+SendError = (HTTPError, requests.RequestException, OSError)
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """The urllib3 error inside a requests exception, if any."""
+    reason = exc.args[0] if isinstance(exc, requests.RequestException) and exc.args else exc
+    return getattr(reason, "reason", None) or reason
+
+
+def _never_sent(exc: BaseException) -> bool:
     """True when the connection could not be opened, so the request never left."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
+    if isinstance(exc, (requests.exceptions.ConnectTimeout, ConnectTimeoutError)):
         return True
-    reason = exc.args[0] if exc.args else None
-    inner = getattr(reason, "reason", reason)
-    return isinstance(inner, NewConnectionError)
+    return isinstance(_root_cause(exc), (NewConnectionError, ConnectTimeoutError))
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    # urllib3 makes NewConnectionError (refused, unreachable) a ConnectTimeoutError.
+    if isinstance(exc, NewConnectionError) or isinstance(_root_cause(exc), NewConnectionError):
+        return False
+    return isinstance(exc, (requests.Timeout, ReadTimeoutError, ConnectTimeoutError)) or (
+        isinstance(_root_cause(exc), (ReadTimeoutError, ConnectTimeoutError))
+    )
+
+
+class _Raw:
+    """A response from either sender: status, case-insensitive headers, body bytes."""
+
+    __slots__ = ("content", "headers", "status_code")
+
+    def __init__(self, status_code: int, headers: Any, content: bytes) -> None:
+        self.status_code = status_code
+        self.headers = headers
+        self.content = content
+
+
+def _pool_manager(tls_verify: bool | str, cert: Any, pool_size: int, proxy: str | None) -> Any:
+    """A urllib3 pool manager honouring the TLS options and an environment proxy."""
+    kwargs: dict[str, Any] = {"num_pools": 4, "maxsize": pool_size, "block": False}
+    if tls_verify is False:
+        kwargs["cert_reqs"] = "CERT_NONE"
+    else:
+        kwargs["cert_reqs"] = "CERT_REQUIRED"
+        kwargs["ca_certs"] = tls_verify if isinstance(tls_verify, str) else _default_ca_bundle()
+    if isinstance(cert, tuple):
+        kwargs["cert_file"], kwargs["key_file"] = cert
+    elif cert:
+        kwargs["cert_file"] = cert
+    if proxy:
+        return urllib3.ProxyManager(proxy, **kwargs)
+    return urllib3.PoolManager(**kwargs)
+
+
+def _default_ca_bundle() -> str | None:
+    try:
+        import certifi
+    except ImportError:  # pragma: no cover - certifi comes with requests
+        return None
+    return str(certifi.where())
 
 
 class HttpTransport:
@@ -104,13 +165,19 @@ class HttpTransport:
         self.timeout = parse_timeout(timeout)
         self.retry = retry or RetryPolicy()
         self.version_root = f"{self.endpoint}/{api.label}/"
-        self.session = requests.Session()
-        adapter = requests.adapters.HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        proxies = requests.utils.get_environ_proxies(self.endpoint)
+        proxy = proxies.get(self.endpoint.split(":", 1)[0]) or proxies.get("all")
+        self._pool = _pool_manager(auth.tls.verify, auth.tls.cert, pool_size, proxy)
+        self._timeout = (
+            urllib3.Timeout(connect=self.timeout[0], read=self.timeout[1])
+            if isinstance(self.timeout, tuple)
+            else urllib3.Timeout(total=None, connect=self.timeout, read=self.timeout)
+        )
+        # Requests adapters mounted for in-process servers (zero-socket mode).
+        self._mounted: requests.Session | None = None
+        self._mounted_prefixes: tuple[str, ...] = ()
         self._verify = auth.tls.verify
         self._cert = auth.tls.cert
-        self._proxies = requests.utils.get_environ_proxies(self.endpoint)
         base = {
             "Client-ID": client_id,
             "Accept": "application/json",
@@ -161,12 +228,38 @@ class HttpTransport:
         return self.endpoint + href
 
     def mount(self, prefix: str, adapter: requests.adapters.BaseAdapter) -> None:
-        """Route URLs starting with ``prefix`` through ``adapter`` (in-process servers)."""
-        self.session.mount(prefix, adapter)
+        """Route URLs starting with ``prefix`` through a ``requests`` adapter.
+
+        For in-process servers (zero-socket mode) and custom transports;
+        everything else goes through the client's own urllib3 pool.
+        """
+        if self._mounted is None:
+            self._mounted = requests.Session()
+            self._mounted.trust_env = False
+        self._mounted.mount(prefix, adapter)
+        self._mounted_prefixes = (*self._mounted_prefixes, prefix)
 
     def close(self) -> None:
         """Close pooled connections."""
-        self.session.close()
+        self._pool.clear()
+        if self._mounted is not None:
+            self._mounted.close()
+
+    def _raw_send(
+        self, method: str, url: str, body: bytes | None, headers: dict[str, str]
+    ) -> _Raw:
+        if self._mounted_prefixes and url.startswith(self._mounted_prefixes):
+            assert self._mounted is not None
+            response = self._mounted.request(
+                method, url, data=body, headers=headers, timeout=self.timeout,
+                verify=self._verify, cert=self._cert, allow_redirects=False,
+            )
+            return _Raw(response.status_code, response.headers, response.content)
+        raw = self._pool.urlopen(
+            method, url, body=body, headers=headers, timeout=self._timeout,
+            retries=False, redirect=False, preload_content=True,
+        )
+        return _Raw(raw.status, raw.headers, raw.data)
 
     # -- internals ----------------------------------------------------------
 
@@ -201,18 +294,8 @@ class HttpTransport:
                 self._log_request(method, url, headers, body)
             started = time.monotonic()
             try:
-                raw = self.session.request(
-                    method,
-                    url,
-                    data=body,
-                    headers=headers,
-                    timeout=self.timeout,
-                    verify=self._verify,
-                    cert=self._cert,
-                    proxies=self._proxies,
-                    allow_redirects=False,
-                )
-            except requests.RequestException as exc:
+                raw = self._raw_send(method, url, body, headers)
+            except SendError as exc:
                 may_retry = retryable or _never_sent(exc) or policy.retry_non_idempotent
                 if may_retry and attempt < policy.max_retries:
                     wait = policy.delay(attempt)
@@ -252,19 +335,21 @@ class HttpTransport:
                 status, raw.headers, raw.content, method=method, url=redact_url(url)
             )
 
-    def _connection_error(
-        self, exc: requests.RequestException, method: str, url: str
-    ) -> ConnectionError:
+    def _connection_error(self, exc: BaseException, method: str, url: str) -> ConnectionError:
         safe_url = redact_url(url)
-        if isinstance(exc, requests.Timeout):
-            kind = "connect" if isinstance(exc, requests.exceptions.ConnectTimeout) else "read"
+        if _is_timeout(exc):
+            kind = "connect" if _never_sent(exc) else "read"
             return TimeoutError(
                 f"Zaqar did not answer in time ({kind} timeout, timeout={self.timeout})",
                 method=method,
                 url=safe_url,
             )
-        if isinstance(exc, requests.exceptions.SSLError):
-            message = f"TLS error talking to Zaqar: {exc}"
+        if isinstance(exc, (requests.exceptions.SSLError, SSLError)) or isinstance(
+            _root_cause(exc), SSLError
+        ):
+            message = f"TLS error talking to Zaqar: {_root_cause(exc)}"
+        elif isinstance(exc, ProxyError):
+            message = f"Proxy error talking to Zaqar: {exc}"
         elif _never_sent(exc):
             message = f"Cannot connect to Zaqar at {self.endpoint}"
         else:
@@ -279,7 +364,7 @@ class HttpTransport:
             method, redact_url(url), redact_headers(headers), _loggable(body),
         )
 
-    def _log_response(self, method: str, url: str, raw: requests.Response, elapsed: float) -> None:
+    def _log_response(self, method: str, url: str, raw: _Raw, elapsed: float) -> None:
         LOG.debug(
             "RESP %s %s -> %d in %.1fms request-id=%s body=%s",
             method, redact_url(url), raw.status_code, elapsed * 1000,
