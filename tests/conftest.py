@@ -94,3 +94,41 @@ def admin_client(backend: Backend, project: str) -> Iterator[Client]:
     """A no-auth v2 client with ``X-Roles: admin``."""
     with backend.client(project, admin=True) as zaqar:
         yield zaqar
+
+
+V1_1_BACKENDS = [b for b in BACKENDS if b == "real"]  # the reference server's v1.1: issue 4
+
+
+@pytest.fixture(params=V1_1_BACKENDS)
+def backend_v1_1(request: pytest.FixtureRequest) -> Backend:
+    """A Zaqar serving API v1.1: real Zaqar 21.0.0 with v1.1 enabled."""
+    real = request.getfixturevalue("real_zaqar_v1_1")
+    return Backend("real", real.url)
+
+
+@pytest.fixture
+def client_v1_1(backend_v1_1: Backend, project: str) -> Iterator[Client]:
+    """A no-auth v1.1 client in a fresh project."""
+    conf = {"auth_opts": {"backend": "noauth", "options": {"os_project_id": project}}}
+    with Client(backend_v1_1.url, version=1.1, conf=conf) as zaqar:
+        yield zaqar
+
+
+@pytest.fixture(params=BACKENDS)
+def pooling_backend(request: pytest.FixtureRequest) -> Backend:
+    """A Zaqar with pooling on (pools and flavors API) and pool URIs it can reach."""
+    if request.param == "reference":
+        server = request.getfixturevalue("reference_server")
+        backend = Backend("reference", server.url, clock=server.clock)
+        backend.extra["pool_uri"] = "redis://127.0.0.1:6379?dbid={n}"
+        return backend
+    real = request.getfixturevalue("real_zaqar_v2_pooling")
+    backend = Backend("real", real.url)
+    backend.extra["pool_uri"] = real.redis_uri + "?dbid={n}"
+    return backend
+
+
+@pytest.fixture
+def reference_backend(reference_server: Any) -> Backend:
+    """The reference server alone: for tests that move its clock (a real Zaqar cannot)."""
+    return Backend("reference", reference_server.url, clock=reference_server.clock)

@@ -89,8 +89,9 @@ def test_claim_limits_are_validated(client: Client) -> None:
         queue.claim(limit=21)
 
 
-def test_claim_expiry_frees_messages(backend: Backend, client: Client) -> None:
-    queue = client.queue("expiring")
+def test_claim_expiry_frees_messages(reference_backend: Backend) -> None:
+    backend = reference_backend
+    queue = backend.client().queue("expiring")
     queue.post({"body": "work"})
     claim = queue.claim(ttl=60, grace=60, limit=1)
     backend.advance(61)

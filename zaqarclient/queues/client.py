@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from zaqarclient.errors import ZaqarError
+from zaqarclient.queues.v1_1 import client as v1_1_client
 from zaqarclient.queues.v2 import client as v2_client
 
-_CLIENTS: dict[str, type[v2_client.Client]] = {"2": v2_client.Client}
+_CLIENTS: dict[str, type[v2_client.Client]] = {
+    "2": v2_client.Client,
+    "1.1": v1_1_client.Client,
+}
 
 
 def _version_key(version: Any) -> str:
@@ -28,13 +32,9 @@ def Client(
     session: Any = None,
     **kwargs: Any,
 ) -> v2_client.Client:
-    """A client for API ``version`` (2, or 1.1 once available)."""
+    """A client for API ``version``: 2 (default) or 1.1."""
     key = _version_key(version)
     cls = _CLIENTS.get(key)
     if cls is None:
-        if key == "1.1":
-            raise ZaqarError(
-                "Zaqar API 1.1 is not supported by this release yet; use version=2"
-            )
-        raise ZaqarError(f"Unknown client version {version!r}; supported: 2")
+        raise ZaqarError(f"Unknown client version {version!r}; supported: 2, 1.1")
     return cls(url, version=version, conf=conf, session=session, **kwargs)

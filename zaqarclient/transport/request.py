@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from zaqarclient.errors import InvalidOperation
+from zaqarclient.errors import UnsupportedVersion
 
 #: Content type Zaqar requires for queue PATCH (JSON-patch).
 JSON_PATCH = "application/openstack-messaging-v2.0-json-patch"
@@ -35,14 +35,18 @@ class Api:
     label: str
     version: str
     routes: dict[str, Route]
+    #: Why an operation is missing from this version, for the error message.
+    missing: dict[str, str] = field(default_factory=dict)
 
     def route(self, operation: str) -> Route:
-        """The route of ``operation``, or :class:`InvalidOperation`."""
+        """The route of ``operation``, or :class:`UnsupportedVersion` naming the version."""
         try:
             return self.routes[operation]
         except KeyError:
-            raise InvalidOperation(
+            hint = self.missing.get(operation, "")
+            raise UnsupportedVersion(
                 f"Operation {operation!r} is not available in Zaqar API {self.version}"
+                + (f": {hint}" if hint else "")
             ) from None
 
 

@@ -75,6 +75,8 @@ class Client:
     """
 
     api: Api = api_v2.V2
+    queue_class: type[queue_api.Queue] = queue_api.Queue
+    flavor_class: type[flavor_api.Flavor] = flavor_api.Flavor
 
     def __init__(
         self,
@@ -191,7 +193,7 @@ class Client:
 
     def queue(self, ref: str, **kwargs: Any) -> queue_api.Queue:
         """A :class:`Queue` handle (no request unless ``force_create=True``)."""
-        return queue_api.Queue(self, ref, **kwargs)
+        return self.queue_class(self, ref, **kwargs)
 
     def queues(self, **params: Any) -> tuple[ResourceIterator[queue_api.Queue], int | None]:
         """``(iterator over all queues, count)``, python-zaqarclient's shape.
@@ -201,7 +203,13 @@ class Client:
         """
         data = self._call("queue_list", params=params).deserialized_content or {}
         count = data.get("count") if params.get("with_count") else None
-        return ResourceIterator(self, data, "queues", queue_api.create_object(self)), count
+        def make(args: dict[str, Any]) -> queue_api.Queue:
+            return self.queue_class(
+                self, args["name"], href=args.get("href"), metadata=args.get("metadata"),
+                auto_create=False,
+            )
+
+        return ResourceIterator(self, data, "queues", make), count
 
     def list_queues(self, **params: Any) -> ResourceIterator[queue_api.Queue]:
         """An iterator over every queue (all pages)."""
@@ -236,12 +244,15 @@ class Client:
 
     def flavor(self, ref: str, **kwargs: Any) -> flavor_api.Flavor:
         """A :class:`Flavor`; created on the server unless ``auto_create=False``."""
-        return flavor_api.Flavor(self, ref, **kwargs)
+        return self.flavor_class(self, ref, **kwargs)
 
     def flavors(self, **params: Any) -> ResourceIterator[flavor_api.Flavor]:
         """An iterator over every flavor."""
         data = self._call("flavor_list", params=params).deserialized_content
-        return ResourceIterator(self, data, "flavors", flavor_api.create_object(self))
+        flavor_class = self.flavor_class
+        return ResourceIterator(
+            self, data, "flavors", lambda args: flavor_class(self, auto_create=False, **args)
+        )
 
     # -- service ------------------------------------------------------------
 
