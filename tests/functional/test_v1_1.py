@@ -69,7 +69,7 @@ def test_v2_only_operations_raise_before_sending(client_v1_1: Client) -> None:
         lambda: list(queue.messages(include_delayed=True)),
     ]
     for call in cases:
-        with pytest.raises(errors.UnsupportedVersion, match="1.1"):
+        with pytest.raises(errors.UnsupportedVersion, match=r"Zaqar API 1\.1"):
             call()
     assert isinstance(errors.UnsupportedVersion("x"), errors.InvalidOperation)
     assert [q.name for q in client_v1_1.list_queues()] == []  # nothing was sent
