@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2
 
 .PHONY: venv system-deps real-zaqar demo test lint typecheck unit bench docs clean
 
@@ -34,7 +34,7 @@ typecheck: venv
 	$(VENV)/bin/mypy
 
 test: lint typecheck real-zaqar
-	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 demo: venv
 	$(PY) examples/demo.py
