@@ -28,7 +28,7 @@ from zaqarclient.server.protocol import (
 )
 from zaqarclient.server.request import decode_path
 from zaqarclient.server.routing import Router
-from zaqarclient.server.storage import MemoryStorage, open_storage
+from zaqarclient.server.storage import Storage, open_storage
 from zaqarclient.server.validation import valid_name
 
 LOG = logging.getLogger("zaqarclient.server")
@@ -83,14 +83,14 @@ class App:
         self,
         config: Config | None = None,
         clock: Clock | None = None,
-        storage: MemoryStorage | None = None,
+        storage: Storage | None = None,
         store: str = "memory",
     ) -> None:
         from zaqarclient.server.v2 import build_router
 
         self.config = config or Config()
         self.clock: Clock = clock or SystemClock()
-        self.storage = storage or open_storage(store, self.clock)
+        self.storage: Storage = storage or open_storage(store, self.clock)
         self.notifier = Notifier(self)
         self.home_cache: dict[str, bytes] = {}
         self.routers: list[Router] = [build_router(self.config)]
