@@ -12,6 +12,7 @@ from urllib.parse import quote
 import requests
 import requests.adapters
 import urllib3
+from urllib3 import HTTPHeaderDict
 from urllib3.exceptions import (
     ConnectTimeoutError,
     HTTPError,
@@ -176,6 +177,8 @@ class HttpTransport:
         # Requests adapters mounted for in-process servers (zero-socket mode).
         self._mounted: requests.Session | None = None
         self._mounted_prefixes: tuple[str, ...] = ()
+        # In-process handlers that take raw requests directly (no requests overhead).
+        self._direct: list[tuple[str, Any]] = []
         self._verify = auth.tls.verify
         self._cert = auth.tls.cert
         base = {
@@ -231,8 +234,14 @@ class HttpTransport:
         """Route URLs starting with ``prefix`` through a ``requests`` adapter.
 
         For in-process servers (zero-socket mode) and custom transports;
-        everything else goes through the client's own urllib3 pool.
+        everything else goes through the client's own urllib3 pool. An
+        adapter with a ``send_raw(method, url, headers, body)`` method
+        returning ``(status, header pairs, body bytes)`` is called directly.
         """
+        send_raw = getattr(adapter, "send_raw", None)
+        if callable(send_raw):
+            self._direct.append((prefix, send_raw))
+            return
         if self._mounted is None:
             self._mounted = requests.Session()
             self._mounted.trust_env = False
@@ -248,6 +257,10 @@ class HttpTransport:
     def _raw_send(
         self, method: str, url: str, body: bytes | None, headers: dict[str, str]
     ) -> _Raw:
+        for prefix, send_raw in self._direct:
+            if url.startswith(prefix):
+                status, header_pairs, content = send_raw(method, url, headers, body)
+                return _Raw(status, HTTPHeaderDict(header_pairs), content)
         if self._mounted_prefixes and url.startswith(self._mounted_prefixes):
             assert self._mounted is not None
             response = self._mounted.request(
