@@ -17,6 +17,7 @@ TEST = [
     "ruff>=0.5",
     "mypy>=1.10",
     "types-requests",
+    "trustme>=1.0",
     "python-openstackclient>=6.0",
 ]
 DOCS = ["sphinx>=7"]

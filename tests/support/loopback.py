@@ -7,6 +7,7 @@ while the SDK talks real HTTP through its normal transport.
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,8 +57,9 @@ class LoopbackServer:
     given out in order (the last one repeats).
     """
 
-    def __init__(self, handler: Handler | list[Reply]) -> None:
+    def __init__(self, handler: Handler | list[Reply], tls: ssl.SSLContext | None = None) -> None:
         self.requests: list[Recorded] = []
+        self.peer_certs: list[Any] = []
         if isinstance(handler, list):
             replies = list(handler)
 
@@ -80,6 +82,8 @@ class LoopbackServer:
                     self.client_address[1],
                 )
                 outer.requests.append(recorded)
+                if tls is not None:
+                    outer.peer_certs.append(self.connection.getpeercert())
                 reply = outer.handler(recorded)
                 payload = reply.encode()
                 self.send_response(reply.status)
@@ -99,7 +103,11 @@ class LoopbackServer:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        scheme = "http"
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+            scheme = "https"
+        self.url = f"{scheme}://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
         )
