@@ -4,7 +4,8 @@ Run by ``run.py`` with the interpreter of the implementation's venv:
 
 * ``ours``: this project's SDK (``zaqarclient`` from the project venv);
 * ``pzc``: python-zaqarclient 4.7.0 (``zaqarclient`` from its own venv);
-* ``bare``: a plain ``requests.Session`` sending the same requests.
+* ``bare``: a plain ``requests.Session`` sending the same requests;
+* ``zero-socket``: this SDK talking to an in-process reference server (no socket).
 
 Workloads: ``post`` (one single-message POST per op) and ``cycle`` (post 10
 messages, claim 10, delete the 10 one by one; one op = one cycle).
@@ -22,11 +23,11 @@ from typing import Any
 PROJECT_CONF = {"auth_opts": {"backend": "noauth", "options": {"os_project_id": "bench"}}}
 
 
-def sdk_ops(url: str, queue_name: str) -> dict[str, Callable[[], None]]:
+def sdk_ops(url: str, queue_name: str, client: Any = None) -> dict[str, Callable[[], None]]:
     """Operations through a zaqarclient (ours or python-zaqarclient: same API)."""
     from zaqarclient.queues import client as factory
 
-    client = factory.Client(url, version=2, conf=dict(PROJECT_CONF))
+    client = client or factory.Client(url, version=2, conf=dict(PROJECT_CONF))
     queue = client.queue(queue_name)
     batch = [{"body": {"n": i}, "ttl": 300} for i in range(10)]
 
@@ -81,15 +82,23 @@ def measure(op: Callable[[], None], ops: int, warmup: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--impl", choices=["ours", "pzc", "bare"], required=True)
+    parser.add_argument("--impl", choices=["ours", "pzc", "bare", "zero-socket"], required=True)
     parser.add_argument("--workload", choices=["post", "cycle"], required=True)
     parser.add_argument("--url", required=True)
     parser.add_argument("--ops", type=int, default=500)
     parser.add_argument("--warmup", type=int, default=20)
     args = parser.parse_args()
     queue_name = f"bench-{args.impl}-{uuid.uuid4().hex[:8]}"
-    builder = bare_ops if args.impl == "bare" else sdk_ops
-    operations: dict[str, Any] = builder(args.url, queue_name)
+    operations: dict[str, Any]
+    if args.impl == "zero-socket":
+        from zaqarclient.testing import ReferenceServer
+
+        server = ReferenceServer(in_process=True).start()
+        operations = sdk_ops(server.url, queue_name, server.client("bench"))
+    elif args.impl == "bare":
+        operations = bare_ops(args.url, queue_name)
+    else:
+        operations = sdk_ops(args.url, queue_name)
     rate = measure(operations[args.workload], args.ops, args.warmup)
     print(json.dumps({"impl": args.impl, "workload": args.workload, "ops_per_s": rate}))
 

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
 import requests
 
@@ -20,6 +21,9 @@ from zaqarclient.server.app import App
 from zaqarclient.server.clock import TestClock
 from zaqarclient.server.config import Config
 from zaqarclient.testing.inprocess import InProcessAdapter
+
+if TYPE_CHECKING:
+    from zaqarclient.queues.v2.client import Client
 
 __all__ = ["InProcessAdapter", "ReferenceServer"]
 
@@ -74,6 +78,19 @@ class ReferenceServer:
         """Route `prefix` (default: this server's URL) of a session to the core directly."""
         session.mount(prefix or self.url or IN_PROCESS_URL, self.adapter)
         return session
+
+    def client(
+        self, project_id: str = "test-project", *, version: float = 2, **conf: Any
+    ) -> Client:
+        """An SDK client for this server (no-auth, ``project_id``); in-process when zero-socket."""
+        from zaqarclient.queues.client import Client as make_client
+
+        options = {"os_project_id": project_id}
+        conf.setdefault("auth_opts", {"backend": "noauth", "options": options})
+        client = make_client(self.url or IN_PROCESS_URL, version=version, conf=conf)
+        if self.in_process:
+            client.mount(self.url or IN_PROCESS_URL, self.adapter)
+        return client
 
     def __enter__(self) -> ReferenceServer:
         return self.start()

@@ -74,5 +74,19 @@ class InProcessAdapter(BaseAdapter):
         response.connection = self  # type: ignore[assignment]
         return response
 
+    def send_raw(
+        self, method: str, url: str, headers: Mapping[str, str], body: bytes | None
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """Serve one request without any HTTP library: the SDK's zero-socket fast path."""
+        parts = urlsplit(url)
+        lowered = {k.lower(): v for k, v in headers.items()}
+        data = body or b""
+        if data and "content-length" not in lowered:
+            lowered["content-length"] = str(len(data))
+        served = self.app.handle(
+            ServerRequest(method, parts.path or "/", parts.query, lowered, data)
+        )
+        return served.status, served.headers, served.body
+
     def close(self) -> None:
         pass
