@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 
 from zaqarclient.queues.client import Client
+from zaqarclient.queues.v2.client import Client as V2Client  # the type Client() returns
 
 URL = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8888"
 CONF = {"auth_opts": {"backend": "noauth", "options": {"os_project_id": "demo"}}}
@@ -22,7 +23,7 @@ def handle(job: dict[str, int]) -> int:
     return job["x"] * job["x"]
 
 
-def work(client: Client, batch: int = 2) -> list[int]:
+def work(client: V2Client, batch: int = 2) -> list[int]:
     """Claim batches until the queue has nothing claimable left."""
     queue = client.queue("jobs")
     results = []

@@ -15,6 +15,7 @@ import requests.adapters
 
 from zaqarclient import errors
 from zaqarclient.queues.client import Client
+from zaqarclient.queues.v2.client import Client as V2Client  # the type Client() returns
 from zaqarclient.transport import errors as http_errors
 from zaqarclient.transport.retry import RetryPolicy
 
@@ -22,7 +23,7 @@ URL = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8888"
 CONF = {"auth_opts": {"backend": "noauth", "options": {"os_project_id": "demo"}}}
 
 
-def invalid_name(client: Client) -> None:
+def invalid_name(client: V2Client) -> None:
     """Names are checked before anything is sent; the error is also a ValueError."""
     try:
         client.queue("no spaces allowed")
@@ -31,7 +32,7 @@ def invalid_name(client: Client) -> None:
         print(f"InvalidNameError: {exc}")
 
 
-def missing_message(client: Client) -> None:
+def missing_message(client: V2Client) -> None:
     """A 404 is a ResourceNotFound carrying the server's request id."""
     queue = client.queue("errors-demo", force_create=True)
     try:
@@ -59,7 +60,9 @@ class FlakyProxy(requests.adapters.HTTPAdapter):
         super().__init__()
         self.failures = failures
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+    def send(
+        self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
+    ) -> requests.Response:
         if self.failures > 0:
             self.failures -= 1
             response = requests.Response()
@@ -69,7 +72,7 @@ class FlakyProxy(requests.adapters.HTTPAdapter):
             response.request = request
             response.url = request.url or ""
             return response
-        return super().send(request, **kwargs)
+        return super().send(request, *args, **kwargs)
 
 
 def retries(url: str) -> None:

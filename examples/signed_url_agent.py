@@ -15,13 +15,14 @@ import json
 import sys
 
 from zaqarclient.queues.client import Client
+from zaqarclient.queues.v2.client import Client as V2Client  # the type Client() returns
 from zaqarclient.transport.errors import ResourceNotFound
 
 URL = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8888"
 OPERATOR = {"auth_opts": {"backend": "noauth", "options": {"os_project_id": "demo"}}}
 
 
-def operator_share(client: Client) -> str:
+def operator_share(client: V2Client) -> str:
     """The operator's side: sign GET and POST on the queue's messages for an hour."""
     queue = client.queue("agent-signals", force_create=True)
     document = queue.signed_url(paths=["messages"], methods=["GET", "POST"], ttl_seconds=3600)
@@ -35,7 +36,7 @@ def agent_run(url: str, document_text: str) -> dict[str, str]:
     conf = {"auth_opts": {"backend": "signed-url", "options": document}}
     with Client(url, conf=conf) as agent:
         queue = agent.queue("agent-signals")
-        command = next(m.body for m in queue.messages() if "command" in m.body)
+        command: dict[str, str] = next(m.body for m in queue.messages() if "command" in m.body)
         print(f"agent: got {command}")
         queue.post({"body": {"status": "COMPLETE", "deployed": command["config"]}})
         try:

@@ -11,19 +11,20 @@ from __future__ import annotations
 import sys
 
 from zaqarclient.queues.client import Client
+from zaqarclient.queues.v2.client import Client as V2Client  # the type Client() returns
 
 URL = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8888"
 # A Zaqar without Keystone trusts the X-Project-ID header: name the project.
 CONF = {"auth_opts": {"backend": "noauth", "options": {"os_project_id": "demo"}}}
 
 
-def produce(client: Client, count: int) -> None:
+def produce(client: V2Client, count: int) -> None:
     queue = client.queue("greetings")  # no request yet: Zaqar creates queues on first post
     queue.post([{"body": {"greeting": f"hello #{n}"}, "ttl": 300} for n in range(count)])
     print(f"producer: posted {count} messages")
 
 
-def consume(client: Client) -> int:
+def consume(client: V2Client) -> int:
     queue = client.queue("greetings")
     handled = 0
     # echo=True: this example's producer and consumer share a Client-ID, and

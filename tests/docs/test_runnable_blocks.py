@@ -24,6 +24,7 @@ REQUIRED = {
     "user/signed-urls.rst",
     "user/errors.rst",
     "user/logging.rst",
+    "user/v1_1.rst",
     "server.rst",
     "migrating.rst",
 }
