@@ -169,6 +169,10 @@ class HttpTransport:
         proxies = requests.utils.get_environ_proxies(self.endpoint)
         proxy = proxies.get(self.endpoint.split(":", 1)[0]) or proxies.get("all")
         self._pool = _pool_manager(auth.tls.verify, auth.tls.cert, pool_size, proxy)
+        parsed = urllib3.util.parse_url(self.endpoint)
+        # Through a proxy every request takes the pool manager's full-URL path.
+        self._origin = "\0" if proxy else f"{parsed.scheme}://{parsed.netloc}"
+        self._endpoint_pool = self._pool.connection_from_url(self.endpoint)
         self._timeout = (
             urllib3.Timeout(connect=self.timeout[0], read=self.timeout[1])
             if isinstance(self.timeout, tuple)
@@ -268,10 +272,19 @@ class HttpTransport:
                 verify=self._verify, cert=self._cert, allow_redirects=False,
             )
             return _Raw(response.status_code, response.headers, response.content)
-        raw = self._pool.urlopen(
-            method, url, body=body, headers=headers, timeout=self._timeout,
-            retries=False, redirect=False, preload_content=True,
-        )
+        if url.startswith(self._origin):
+            # Most calls go to the endpoint's own host: use its pool directly and
+            # skip the pool manager's per-call URL parsing and key lookup.
+            raw = self._endpoint_pool.urlopen(
+                method, url[len(self._origin):] or "/", body=body, headers=headers,
+                timeout=self._timeout, retries=False, redirect=False, preload_content=True,
+                assert_same_host=False,
+            )
+        else:
+            raw = self._pool.urlopen(
+                method, url, body=body, headers=headers, timeout=self._timeout,
+                retries=False, redirect=False, preload_content=True,
+            )
         return _Raw(raw.status, raw.headers, raw.data)
 
     # -- internals ----------------------------------------------------------

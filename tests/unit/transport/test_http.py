@@ -230,3 +230,13 @@ def test_debug_log_redacts_tokens_and_signatures(caplog: pytest.LogCaptureFixtur
     assert "REQ POST" in text and "RESP POST" in text
     assert "deadbeefsecret" not in text and "anothersecret" not in text
     assert "***" in text
+
+
+def test_environment_proxy_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An HTTP proxy from the environment receives absolute-URI requests."""
+    with LoopbackServer([Reply(200, {"messages": {}})]) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        monkeypatch.setenv("NO_PROXY", "")
+        client = make_client("http://zaqar.example:8888")
+        client.queue("q").stats  # noqa: B018
+        assert proxy.requests[0].path == "http://zaqar.example:8888/v2/queues/q/stats"
