@@ -1,4 +1,4 @@
-"""TLS options (verify, CA bundle, client certificate, insecure) over a real HTTPS loopback server."""
+"""TLS options (verify, CA bundle, client certificate, insecure) over HTTPS on loopback."""
 
 from __future__ import annotations
 
