@@ -42,5 +42,8 @@ demo: venv
 bench: venv real-zaqar
 	$(PY) benchmarks/run.py
 
+docs: venv
+	$(VENV)/bin/sphinx-build -W -b html doc/source doc/build/html
+
 clean:
 	rm -rf $(VENV) .cache build *.egg-info

@@ -20,7 +20,7 @@ TEST = [
     "trustme>=1.0",
     "python-openstackclient>=6.0",
 ]
-DOCS = ["sphinx>=7"]
+DOCS = ["sphinx>=7", *CLI]
 
 setup(
     name="zaqarclient",
