@@ -46,4 +46,12 @@ DIFFERENCES: tuple[str, ...] = (
     "when delivering.",
     "Token auth (`--token`) is a static token table standing in for keystonemiddleware.",
     "Confirmation e-mails use this server's own wording, not Zaqar's templates.",
+    "Websocket: actions that pass the schema but have no handler in Zaqar (get_home_doc, "
+    "ping_node, check_node_health, pool_*, flavor_*) answer nothing, as in Zaqar (copied).",
+    "Websocket `authenticate` without token auth answers 200 `Authentified.`; Zaqar's handler "
+    "crashes and answers nothing.",
+    "Websocket token auth never expires (static tokens), so the 4003 close is never sent.",
+    "Websocket connection-bound subscriptions are delivered by an in-process sink on the "
+    "notifier's worker pool, not through Zaqar's internal HTTP listener; the subscriber URL "
+    "keeps Zaqar's shape `http://<host>:<port>/<connection id>` (the HTTP port).",
 )

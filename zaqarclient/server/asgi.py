@@ -1,12 +1,16 @@
-"""ASGI adapter: serves `App` under uvicorn (HTTP now; the websocket API can join later)."""
+"""ASGI adapter: serves `App` under uvicorn, HTTP and the websocket API on the same port."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from zaqarclient.server.app import App
 from zaqarclient.server.protocol import ServerRequest
+from zaqarclient.server.ws import WsSession
+from zaqarclient.server.ws.session import Frame
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -44,7 +48,7 @@ class AsgiApp:
                     await send({"type": "lifespan.shutdown.complete"})
                     return
         elif kind == "websocket":
-            await send({"type": "websocket.close", "code": 1003})
+            await self._websocket(scope, receive, send)
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = b""
@@ -67,3 +71,49 @@ class AsgiApp:
             out.append((b"content-length", str(len(response.body)).encode()))
         await send({"type": "http.response.start", "status": response.status, "headers": out})
         await send({"type": "http.response.body", "body": response.body})
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """One websocket connection (any path): frames are answered inline, in order.
+
+        Notifications arrive on notifier worker threads and are handed to the
+        loop with `call_soon_threadsafe`, so they never wait on a request.
+        """
+        if (await receive())["type"] != "websocket.connect":
+            return
+        await send({"type": "websocket.accept"})
+        loop = asyncio.get_running_loop()
+        pushes: set[asyncio.Task[None]] = set()
+
+        async def send_frame(frame: Frame) -> None:
+            if isinstance(frame, str):
+                await send({"type": "websocket.send", "text": frame})
+            else:
+                await send({"type": "websocket.send", "bytes": frame})
+
+        def start_push(frame: Frame) -> None:
+            task = loop.create_task(send_frame(frame))
+            pushes.add(task)
+            task.add_done_callback(pushes.discard)
+
+        def push(frame: Frame, binary: bool) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop has closed
+                loop.call_soon_threadsafe(start_push, frame)
+
+        host, port = scope.get("server") or ("127.0.0.1", 0)
+        session = WsSession(self.app, push, f"http://{host}:{port}/")
+        try:
+            while True:
+                message = await receive()
+                if message["type"] != "websocket.receive":
+                    break
+                text = message.get("text")
+                if text is not None:
+                    reply = session.handle(text, False)
+                else:
+                    reply = session.handle(message.get("bytes") or b"", True)
+                if reply is not None:
+                    await send_frame(reply)
+        except Exception:  # the peer went away mid-send
+            pass
+        finally:
+            session.close()

@@ -89,6 +89,8 @@ class Notifier:
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
         self._pending: set[Future[None]] = set()
+        # Subscriber URL -> in-process delivery (websocket connections), used instead of POST.
+        self.sinks: dict[str, Callable[[dict[str, Any]], None]] = {}
 
     def _submit(self, fn: Callable[..., None], *args: Any) -> None:
         with self._lock:
@@ -180,6 +182,12 @@ class Notifier:
 
     def _deliver(self, sub: Subscription, docs: list[dict[str, Any]], queue_policy: Any) -> None:
         try:
+            sink = self.sinks.get(sub.subscriber)
+            if sink is not None:
+                for doc in docs:
+                    doc["queue_name"] = sub.queue
+                    sink(doc)
+                return
             scheme = urlparse(sub.subscriber).scheme
             if scheme == "mailto":
                 for doc in docs:

@@ -53,6 +53,11 @@ class ServerThread:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
 
+    @property
+    def ws_url(self) -> str:
+        """The websocket API: the same port as HTTP, any path."""
+        return "ws" + self.url[len("http"):]
+
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="zaqar-reference", daemon=True)
         self._thread.start()
@@ -81,7 +86,7 @@ class ServerThread:
         self._loop = loop
         config = uvicorn.Config(
             AsgiApp(self.app), lifespan="off", log_level=self._log_level, access_log=False,
-            http="httptools", ws="none", log_config=None,
+            http="httptools", ws="websockets-sansio", log_config=None,
         )
         config.load()
         server = uvicorn.Server(config)

@@ -1,0 +1,178 @@
+"""One websocket connection: decode a frame, check it, run the action, encode the envelope.
+
+`WsSession` is transport-free and synchronous: `handle(data, binary)` returns
+the frame to send back (or None when Zaqar sends nothing), and pushed
+notifications go to the `push` callable given at construction, from a
+notifier worker thread. The ASGI adapter (and any in-process driver) owns
+the socket.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import msgpack
+
+from zaqarclient.server import signing
+from zaqarclient.server.ws.actions import HANDLERS, Call, Failure, Reply
+from zaqarclient.server.ws.schema import ACTIONS, valid
+
+if TYPE_CHECKING:
+    from zaqarclient.server.app import App
+
+Frame = bytes | str
+Push = Callable[[Frame, bool], None]
+
+# Actions a signed URL can authorise before authentication, with the method they count as.
+_SIGNED_METHODS = {
+    "message_list": "GET", "message_get": "GET", "message_get_many": "GET",
+    "message_post": "POST", "message_delete": "DELETE", "message_delete_many": "DELETE",
+}
+_dumps = json.JSONEncoder().encode  # Zaqar's jsonutils: default separators, ASCII
+
+
+def encode(doc: Any, binary: bool) -> Frame:
+    """A frame in the request's format: MessagePack bytes or JSON text."""
+    if binary:
+        packed: bytes = msgpack.packb(doc, use_bin_type=True)
+        return packed
+    return _dumps(doc)
+
+
+def _envelope(request: dict[str, Any], status: int, body: Any) -> dict[str, Any]:
+    return {"request": request, "body": body, "headers": {"status": status}}
+
+
+def _bare_request(action: Any = None) -> dict[str, Any]:
+    return {"action": action, "body": {}, "headers": {}, "api": "v2"}
+
+
+class WsSession:
+    """The state of one connection: authentication and connection-bound subscriptions."""
+
+    def __init__(self, app: App, push: Push, base_url: str = "http://127.0.0.1:0/") -> None:
+        self.app = app
+        self.id = str(uuid.uuid4())
+        # Zaqar points connection-bound subscriptions at its internal listener; this
+        # server keeps the same URL shape but delivers through an in-process sink.
+        self.subscriber = base_url.rstrip("/") + "/" + self.id
+        self._push = push
+        self.notify_binary: bool | None = None
+        self.subscriptions: list[tuple[str, str, str]] = []  # (project, queue, id)
+        self.authenticated = False
+        self.auth_project: str | None = None
+        app.notifier.sinks[self.subscriber] = self._deliver
+
+    # ---------------------------------------------------------------- frames
+
+    def handle(self, data: Frame, binary: bool) -> Frame | None:
+        """Answer one frame; None when Zaqar would send nothing."""
+        try:
+            payload = msgpack.unpackb(data, raw=False) if binary else json.loads(data)
+        except Exception as exc:
+            kind = "binary (MessagePack)" if binary else "text (JSON)"
+            error = f"Can't decode {kind} request. {type(exc).__name__}: {exc}"
+            return encode(_envelope(_bare_request(), 400, {"error": error}), binary)
+        if not isinstance(payload, dict):
+            error = "Unexpected body type. Expected dict or dict like."
+            return encode(_envelope(_bare_request(), 400, {"error": error}), binary)
+        doc = self.respond(payload, binary)
+        return None if doc is None else encode(doc, binary)
+
+    def respond(self, payload: dict[str, Any], binary: bool = False) -> dict[str, Any] | None:
+        """The response envelope for one decoded request object."""
+        action = payload.get("action")
+        headers = payload.get("headers")
+        request = {"action": action, "body": payload.get("body", {}),
+                   "headers": headers or {}, "api": "v2"}
+        try:
+            spec = ACTIONS.get(action)  # type: ignore[arg-type]
+        except TypeError:  # an unhashable action
+            spec = None
+        if spec is None:
+            return _envelope(request, 400, {"error": f"{action} is not a valid action"})
+        if not valid(spec, payload):
+            return _envelope(request, 400, {"error": "Schema validation failed."})
+        assert isinstance(headers, dict)
+        tokens = self.app.config.tokens
+        if action == "authenticate":
+            return self._authenticate(headers)
+        if tokens and not self.authenticated:
+            if "URL-Signature" not in headers or not self._signed(str(action), headers):
+                return _envelope(request, 403, {"error": "Not authentified."})
+        elif tokens and headers.get("X-Project-ID") != self.auth_project:
+            return _envelope(request, 403, {"error": "Not authenticated."})
+        if not spec.handled:
+            return None  # Zaqar has no handler: it raises and answers nothing
+        body = payload.get("body")
+        reply = self._run(str(action), headers, body if isinstance(body, dict) else {})
+        if (
+            action == "subscription_create" and reply.status == 201
+            and not (body or {}).get("subscriber")
+        ):
+            self.notify_binary = binary
+            sid = reply.body["subscription_id"]
+            queue = str((body or {}).get("queue_name"))
+            self.subscriptions.append((str(headers["X-Project-ID"]), queue, sid))
+        return _envelope(request, reply.status, reply.body)
+
+    def _run(self, action: str, headers: dict[str, Any], body: dict[str, Any]) -> Reply:
+        call = Call(self.app, headers, body, self.subscriber)
+        try:
+            return HANDLERS[action](call)
+        except Failure as exc:
+            return Reply(exc.status, {"exception": exc.exception, "error": exc.error})
+        except ValueError as exc:  # Zaqar's endpoints map ValueError to 400
+            return Reply(400, {"exception": str(exc), "error": None})
+        except Exception as exc:
+            return Reply(500, {"exception": str(exc), "error": "Unexpected error."})
+
+    # ---------------------------------------------------------------- auth
+
+    def _authenticate(self, headers: dict[str, Any]) -> dict[str, Any]:
+        request = _bare_request("authenticate")
+        tokens = self.app.config.tokens
+        if not tokens:
+            # Zaqar's handler crashes here and answers nothing; this server accepts,
+            # as no-auth HTTP ignores X-Auth-Token.
+            return _envelope(request, 200, {"message": "Authentified."})
+        token = tokens.get(str(headers.get("X-Auth-Token")))
+        if token is None:
+            return _envelope(request, 401, {"error": "Authentication failed."})
+        self.authenticated = True
+        self.auth_project = token.project
+        return _envelope(request, 200, {"message": "Authentified."})
+
+    def _signed(self, action: str, headers: dict[str, Any]) -> bool:
+        method = _SIGNED_METHODS.get(action)
+        methods = headers.get("URL-Methods")
+        key = self.app.config.secret_key
+        if not method or not key or not isinstance(methods, list) or method not in methods:
+            return False
+        try:
+            expected = signing.sign(
+                key, headers.get("URL-Paths"),  # type: ignore[arg-type]
+                project=headers.get("X-Project-ID"),
+                methods=methods, expires=headers.get("URL-Expires"), now=self.app.clock.now(),
+            )
+        except (ValueError, TypeError):
+            return False
+        return hmac.compare_digest(expected["signature"], str(headers.get("URL-Signature")))
+
+    # ---------------------------------------------------------------- notifications
+
+    def _deliver(self, doc: dict[str, Any]) -> None:
+        """Called on a notifier worker: one notification, no envelope."""
+        binary = bool(self.notify_binary)
+        self._push(encode(doc, binary), binary)
+
+    def close(self) -> None:
+        """The connection ended: drop its connection-bound subscriptions."""
+        self.app.notifier.sinks.pop(self.subscriber, None)
+        for project, queue, sid in self.subscriptions:
+            self.app.storage.subscription_delete(project, queue, sid)
+        self.subscriptions.clear()
