@@ -1,8 +1,8 @@
 """Websocket transport tests: every test takes ``ws_server_url``.
 
-``ws_server_url`` is a real Zaqar 23.0.1 websocket server by default, or the
-server named by ``ZAQAR_WS_URL``; the reference server's websocket side can
-be added later as another parametrisation of that fixture.
+``ws_server_url`` is parametrised: ``reference`` is the reference server's
+websocket API (same port as its HTTP API), ``real`` is a real Zaqar 23.0.1
+websocket server (or the server named by ``ZAQAR_WS_URL``).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from tests.support.real_zaqar import V2_VERSION, RealZaqar, missing_install_reas
 from tests.ws.helpers import make_client
 from zaqarclient.queues.v2.client import Client
 from zaqarclient.queues.v2.queues import Queue
+from zaqarclient.server.clock import SystemClock
 
 
 class _NotifyingRealZaqar(RealZaqar):
@@ -43,9 +44,15 @@ def _harness_binds_notifications() -> bool:
         return True
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", params=["reference", "real"])
 def ws_server_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """The websocket server under test."""
+    if request.param == "reference":
+        from zaqarclient.testing import ReferenceServer
+
+        with ReferenceServer(clock=SystemClock()) as reference:  # type: ignore[arg-type]
+            yield "ws" + reference.url[len("http"):]
+        return
     url = os.environ.get("ZAQAR_WS_URL")
     if url:
         yield url

@@ -50,6 +50,8 @@ DIFFERENCES: tuple[str, ...] = (
     "ping_node, check_node_health, pool_*, flavor_*) answer nothing, as in Zaqar (copied).",
     "Websocket `authenticate` without token auth answers 200 `Authentified.`; Zaqar's handler "
     "crashes and answers nothing.",
+    "Websocket `message_list` also accepts a message id as `marker` (as Zaqar's Redis and SQL "
+    "stores do), so clients can page without links; MongoDB answers an empty page.",
     "Websocket token auth never expires (static tokens), so the 4003 close is never sent.",
     "Websocket connection-bound subscriptions are delivered by an in-process sink on the "
     "notifier's worker pool, not through Zaqar's internal HTTP listener; the subscriber URL "

@@ -224,7 +224,12 @@ def message_list(call: Call) -> Reply:
     try:
         number = int(marker) if marker is not None else None
     except ValueError:
-        return Reply(200, {"messages": []})
+        # Websocket listings carry no marker, so clients page with the last message id
+        # (what the Redis and SQL stores use as markers); accept one as a deviation.
+        found_marker = call.app.storage.message_get(call.project, call.queue, str(marker))
+        if found_marker is None:
+            return Reply(200, {"messages": []})
+        number = found_marker.marker
     found = call.app.storage.message_list(
         call.project, call.queue, number, limit or config.default_page_size,
         None if body.get("echo") else key, bool(body.get("include_claimed")),
