@@ -113,6 +113,9 @@ class AsgiApp:
                     reply = session.handle(message.get("bytes") or b"", True)
                 if reply is not None:
                     await send_frame(reply)
+                if session.closed:
+                    await send({"type": "websocket.close", "code": 1011})
+                    break
         except Exception:  # the peer went away mid-send
             pass
         finally:

@@ -101,7 +101,7 @@ def test_message_errors(conn: Conn) -> None:
     assert error("message_post", {"queue_name": "q", "messages": []}) == (
         400, {"exception": "No messages to enqueu.", "error": None})
     assert error("message_post", {"queue_name": "q", "messages": [{"ttl": 60}]}) == (
-        400, {"exception": 'Missing "body" field.', "error": None})
+        400, {"exception": 'Bad request. Missing "body" field.', "error": None})
     assert error("message_post", {"queue_name": "q", "messages": [{"body": 1, "ttl": 5}]})[0] == 400
     assert error("message_delete_many", {"queue_name": "q"}) == (400, {
         "exception": 'The request should have either "ids" or "pop" parameter in the request, '

@@ -131,11 +131,11 @@ def _checked(item: Any, name: str, kind: type | None, default: Any) -> Any:
         value = item[name]
     except KeyError:
         if default is None:
-            raise Failure(400, f'Missing "{name}" field.') from None
+            raise Failure(400, f'Bad request. Missing "{name}" field.') from None
         value = default
     if kind is None or isinstance(value, kind):
         return value
-    raise Failure(400, f'The value of the "{name}" field must be a {kind.__name__}.')
+    raise Failure(400, f'Bad request. The value of the "{name}" field must be a {kind.__name__}.')
 
 
 # ------------------------------------------------------------------ queues
@@ -281,7 +281,7 @@ def message_post(call: Call) -> Reply:
         )
     default_ttl = meta.get("_default_message_ttl") or config.default_message_ttl
     if not isinstance(messages, list):
-        raise Failure(400, "Document type not supported.")
+        raise Failure(400, "Bad request. Document type not supported.")
     batch = [
         NewMessage(_checked(item, "body", None, None), _checked(item, "ttl", int, default_ttl), 0)
         for item in messages
@@ -409,7 +409,7 @@ def claim_update(call: Call) -> Reply:
     ttl = _checked(call.body, "ttl", int, config.default_claim_ttl)
     try:
         grace = _checked(call.body, "grace", int, config.default_claim_grace)
-    except Failure as exc:  # read outside Zaqar's try block: a 500
+    except Failure as exc:  # read outside Zaqar's try block: a 500 with the same text
         raise Failure(500, exc.exception, "Unexpected error.") from None
     try:
         check_claim_ttl(ttl, config)

@@ -65,6 +65,7 @@ class WsSession:
         self.subscriptions: list[tuple[str, str, str]] = []  # (project, queue, id)
         self.authenticated = False
         self.auth_project: str | None = None
+        self.closed = False  # set when Zaqar would drop the connection
         app.notifier.sinks[self.subscriber] = self._deliver
 
     # ---------------------------------------------------------------- frames
@@ -107,7 +108,8 @@ class WsSession:
         elif tokens and headers.get("X-Project-ID") != self.auth_project:
             return _envelope(request, 403, {"error": "Not authenticated."})
         if not spec.handled:
-            return None  # Zaqar has no handler: it raises and answers nothing
+            self.closed = True  # Zaqar has no handler: it raises, answers nothing, drops the link
+            return None
         body = payload.get("body")
         reply = self._run(str(action), headers, body if isinstance(body, dict) else {})
         if (
