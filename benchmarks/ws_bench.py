@@ -7,6 +7,7 @@ HTTP: the SDK's ``HttpTransport`` (keep-alive pool), sequential and with
 
     python benchmarks/ws_bench.py                      # starts real Zaqar 23.0.1 (ws + wsgi)
     python benchmarks/ws_bench.py --ws-url ws://h:9000 --http-url http://h:8888
+    python benchmarks/ws_bench.py --reference          # the reference server (ws and HTTP, one port)
 """
 
 from __future__ import annotations
@@ -114,6 +115,9 @@ def _servers(stack: ExitStack) -> Iterator[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ws-url")
+    parser.add_argument(
+        "--reference", action="store_true", help="benchmark the reference server (one port)"
+    )
     parser.add_argument("--http-url")
     parser.add_argument("--count", type=int, default=2000, help="operations per run")
     parser.add_argument("--window", type=int, default=32, help="requests in flight")
@@ -126,7 +130,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with ExitStack() as stack:
         ws_url, http_url = args.ws_url, args.http_url
-        if not (ws_url and http_url):
+        if args.reference:
+            from zaqarclient.server.clock import SystemClock
+            from zaqarclient.testing import ReferenceServer
+
+            ref = stack.enter_context(ReferenceServer(clock=SystemClock()))  # type: ignore[arg-type]
+            http_url, ws_url = ref.url, "ws" + ref.url[len("http"):]
+            print(f"reference server at {http_url} (websocket on the same port)", flush=True)
+        elif not (ws_url and http_url):
             print("starting real Zaqar 23.0.1 (websocket and wsgi)...", flush=True)
             ws_url, http_url = _servers(stack)
         results: dict[str, Any] = {
