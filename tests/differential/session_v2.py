@@ -479,7 +479,14 @@ DELAYED = [
 SHARE = [
     step("purge-default", "POST", "/v2/queues/msgs/purge"),
     step("purge-messages", "POST", "/v2/queues/msgs/purge", json={"resource_types": ["messages"]}),
-    step("purge-bad-type", "POST", "/v2/queues/msgs/purge", json={"resource_types": ["queues"]}),
+    step(
+        "purge-bad-type",
+        "POST",
+        "/v2/queues/msgs/purge",
+        json={"resource_types": ["queues"]},
+        ignore=("description", "body"),
+        note="the description prints a Python set, whose order follows PYTHONHASHSEED",
+    ),
     step("purge-no-key", "POST", "/v2/queues/msgs/purge", json={"types": []}),
     step("purge-missing-queue", "POST", "/v2/queues/missing/purge", json={}),
     step("queue-stats-purged", "GET", "/v2/queues/msgs/stats"),

@@ -120,7 +120,8 @@ def test_method_not_allowed_after_header_checks(api: Api) -> None:
 def test_options_and_head_ping(api: Api) -> None:
     resp = api.request("OPTIONS", "/v2/queues/q/messages")
     assert resp.status_code == 200
-    assert resp.headers["allow"] == "DELETE, GET, POST, OPTIONS"
+    assert resp.headers["allow"] == "DELETE, GET, POST"
+    assert resp.headers["content-type"] == "application/json"
     assert api.request("HEAD", "/v2/ping").status_code == 204
     assert api.get("/v2/ping").status_code == 204
 
@@ -129,6 +130,17 @@ def test_accept_header(api: Api) -> None:
     for ok in ("application/json", "*/*", "application/*", "text/html, application/json;q=0.5"):
         assert api.get("/v2/queues", headers={"Accept": ok}).status_code == 200
     resp = api.get("/v2/queues", headers={"Accept": "text/html"})
+    assert resp.status_code == 406
+    # falcon encodes errors only as JSON or XML: a client wanting neither gets no body.
+    assert resp.content == b""
+    assert resp.headers["content-type"] == "application/json"
+    xml = api.get("/v2/queues", headers={"Accept": "application/xml"})
+    assert xml.status_code == 406
+    assert xml.headers["content-type"] == "application/xml"
+    assert xml.content.startswith(b'<?xml version="1.0" encoding="UTF-8"?><error><title>406')
+    resp = api.get("/v2/queues", headers={"Accept": "text/html, application/json;q=0"})
+    assert resp.status_code == 406
+    resp = api.get("/v2/queues", headers={"Accept": "application/vnd.x+json"})
     assert resp.status_code == 406
     doc = resp.json()
     assert doc["title"] == "406 Not Acceptable"
@@ -144,10 +156,14 @@ def test_form_encoded_body_refused_before_accept(api: Api) -> None:
                     headers={"Content-Type": "application/X-WWW-form-urlencoded",
                              "Accept": "text/html"})
     assert resp.status_code == 400
+    assert resp.content == b""
+    resp = api.post("/v2/queues/q/messages", raw=b"a=b",
+                    headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert resp.json()["title"] == "Invalid Content-Type"
     text = api.post("/v2/queues/q/messages", raw=b'{"messages": [{"body": 1}]}',
                     headers={"Content-Type": "text/plain"})
     assert text.status_code == 201
+    assert text.headers["content-type"] == "application/json"
 
 
 def test_strict_policy() -> None:

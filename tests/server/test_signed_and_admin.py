@@ -86,6 +86,10 @@ def test_pools(api: Api) -> None:
     for bad in ({"uri": "x:y"}, {"uri": "x:y", "weight": -1}, {"uri": "x:y", "weight": 1,
                                                                "group": "g"}):
         assert api.put("/v2/pools/p3", bad).status_code == 400
+    # Pools and flavors read JSON with their own loader and its own error text.
+    for path in ("/v2/pools/p3", "/v2/flavors/f3"):
+        for raw in (b"{", b""):
+            assert api.put(path, raw=raw).json()["description"] == "JSON could not be parsed."
     assert api.get("/v2/pools/p1").json() == {"name": "p1", "uri": "mongodb://a:27017",
                                               "weight": 5, "flavor": None, "href": "/v2/pools/p1"}
     assert api.get("/v2/pools/p1?detailed=true").json()["options"] == {}

@@ -16,6 +16,7 @@ from zaqarclient.server.clock import Clock, SystemClock
 from zaqarclient.server.config import Config
 from zaqarclient.server.context import Ctx
 from zaqarclient.server.ids import request_id
+from zaqarclient.server.negotiation import accepts_json, add_default_type, error_response
 from zaqarclient.server.notify import Notifier
 from zaqarclient.server.protocol import (
     JSON_CT,
@@ -54,28 +55,6 @@ _UNAUTHORIZED = dumps({"error": {
 }})
 
 
-def accepts_json(accept: str | None) -> bool:
-    """Whether an Accept header admits application/json (missing counts as yes)."""
-    if not accept:
-        return True
-    for item in accept.split(","):
-        media, _, params = item.strip().partition(";")
-        media = media.strip().lower()
-        if media not in ("application/json", "application/*", "*/*", "*"):
-            continue
-        quality = 1.0
-        for param in params.split(";"):
-            key, _, value = param.strip().partition("=")
-            if key == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if quality > 0:
-            return True
-    return False
-
-
 class App:
     """One reference server instance: config, clock, storage, notifier and route tables."""
 
@@ -108,14 +87,13 @@ class App:
         try:
             resp = self._dispatch(req)
         except HTTPError as err:
-            resp = ServerResponse(
-                err.status, [("content-type", JSON_CT), *err.headers], dumps(err.document())
-            )
+            resp = error_response(err, req.headers.get("accept"))
         except Exception as exc:  # an internal error is a 500, as falcon does
             LOG.exception("unhandled error for %s %s", req.method, req.path)
             resp = ServerResponse(500, [("content-type", JSON_CT)], dumps(
                 {"title": "Internal server error", "description": str(exc)}
             ))
+        add_default_type(resp)
         resp.headers.append(("x-openstack-request-id", request_id()))
         return resp
 
@@ -172,7 +150,7 @@ class App:
         handler = route.handlers.get(req.method)
         if handler is None:
             if req.method == "OPTIONS":
-                return ServerResponse(200, [("allow", route.allow)], b"")
+                return ServerResponse(200, [("allow", route.options_allow)], b"")
             raise HTTPError(405, "405 Method Not Allowed", headers=[("allow", route.allow)])
         policy = route.policies[req.method]
         if (

@@ -130,6 +130,17 @@ def parse_json(body: bytes, content_length: int | None) -> Any:
     return doc
 
 
+def load_json(body: bytes) -> Any:
+    """Parse a JSON body the way the pools and flavors endpoints do (one error text)."""
+    try:
+        doc = json.loads(body.decode("utf-8"), parse_int=_json_int)
+    except (OverflowError, ValueError):
+        raise bad_request_body("JSON could not be parsed.") from None
+    if not isinstance(doc, (dict, list)):
+        raise bad_request_body("JSON could not be parsed.")
+    return doc
+
+
 def content_length(headers: dict[str, str] | Any, body: bytes) -> int | None:
     """Content-Length as falcon reports it (None when absent)."""
     value = headers.get("content-length")

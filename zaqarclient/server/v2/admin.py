@@ -12,6 +12,7 @@ from zaqarclient.server.protocol import (
     conflict,
     not_found,
 )
+from zaqarclient.server.request import load_json
 from zaqarclient.server.storage.base import Conflict, Flavor, Pool
 from zaqarclient.server.validation import page_limit
 
@@ -38,7 +39,7 @@ def _check_pool_field(key: str, value: Any) -> None:
 
 
 def _object(ctx: Ctx) -> dict[str, Any]:
-    doc = ctx.json_body()
+    doc = load_json(ctx.req.body)
     if not isinstance(doc, dict):
         raise _schema_error(f"{doc!r} is not of type 'object'")
     return doc
