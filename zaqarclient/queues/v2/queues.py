@@ -16,6 +16,7 @@ from zaqarclient.transport.request import NO_BODY, Response
 
 if TYPE_CHECKING:
     from zaqarclient.queues.v2.client import Client
+    from zaqarclient.queues.v2.consumer import Consumer
     from zaqarclient.queues.v2.subscription import Subscription
 
 NAME_PATTERN = re.compile(r"^[a-zA-Z0-9_.\-]+$")
@@ -262,6 +263,14 @@ class Queue:
             body["methods"] = list(methods)
         result: dict[str, Any] = self._call("signed_url_create", body=body).deserialized_content
         return result
+
+    def consumer(
+        self, handler: Callable[[message_api.Message], object], **options: Any
+    ) -> Consumer:
+        """A :class:`~zaqarclient.queues.v2.consumer.Consumer` running ``handler`` per message."""
+        from zaqarclient.queues.v2.consumer import Consumer
+
+        return Consumer(self, handler, **options)
 
     def subscriptions(
         self, detailed: bool = False, marker: str | None = None, limit: int = 20
