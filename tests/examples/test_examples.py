@@ -37,14 +37,6 @@ EXPECTED: dict[str, list[str]] = {
 #: Scripts owned elsewhere or run differently (demo.py is `make demo`'s own script).
 NOT_RUN_HERE = {"demo.py"}
 
-WEBSOCKET_XFAIL = pytest.mark.xfail(
-    strict=True,
-    reason="the reference server does not serve websocket yet: zaqarclient/server/runner.py "
-    "starts uvicorn with ws='none', so the ws:// handshake on the HTTP port is refused; "
-    "this starts passing (and the strict xfail fails) once it speaks the websocket API",
-)
-
-
 def run_example(script: str, url: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(EXAMPLES / script), url],
@@ -55,13 +47,7 @@ def run_example(script: str, url: str, timeout: float = 60) -> subprocess.Comple
     )
 
 
-@pytest.mark.parametrize(
-    "script",
-    [
-        pytest.param(name, marks=WEBSOCKET_XFAIL) if name == "websocket_subscribe.py" else name
-        for name in sorted(EXPECTED)
-    ],
-)
+@pytest.mark.parametrize("script", sorted(EXPECTED))
 def test_example_runs(script: str) -> None:
     with ReferenceServer() as server:
         result = run_example(script, server.url)
