@@ -7,19 +7,21 @@ HTTP: the SDK's ``HttpTransport`` (keep-alive pool), sequential and with
 
     python benchmarks/ws_bench.py                      # starts real Zaqar 23.0.1 (ws + wsgi)
     python benchmarks/ws_bench.py --ws-url ws://h:9000 --http-url http://h:8888
-    python benchmarks/ws_bench.py --reference          # the reference server (ws and HTTP, one port)
+    python benchmarks/ws_bench.py --reference     # the reference server (ws + HTTP, one port)
 """
 
 from __future__ import annotations
 
 import argparse
+import socket
+import subprocess
 import sys
 import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -120,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--http-url")
     parser.add_argument("--count", type=int, default=2000, help="operations per run")
-    parser.add_argument("--window", type=int, default=32, help="requests in flight")
+    parser.add_argument("--window", type=int, default=64, help="requests in flight")
     parser.add_argument(
         "--http-threads",
         type=int,
@@ -131,11 +133,10 @@ def main(argv: list[str] | None = None) -> int:
     with ExitStack() as stack:
         ws_url, http_url = args.ws_url, args.http_url
         if args.reference:
-            from zaqarclient.server.clock import SystemClock
-            from zaqarclient.testing import ReferenceServer
-
-            ref = stack.enter_context(ReferenceServer(clock=SystemClock()))  # type: ignore[arg-type]
-            http_url, ws_url = ref.url, "ws" + ref.url[len("http"):]
+            # Its own process, as a deployment would be: a server thread in this
+            # process would share the GIL with the client being measured.
+            http_url = stack.enter_context(_reference_process())
+            ws_url = "ws" + http_url[len("http"):]
             print(f"reference server at {http_url} (websocket on the same port)", flush=True)
         elif not (ws_url and http_url):
             print("starting real Zaqar 23.0.1 (websocket and wsgi)...", flush=True)
@@ -160,6 +161,30 @@ def main(argv: list[str] | None = None) -> int:
         best_http = max(v for k, v in results.items() if k.startswith("http") and v)
         print(f"  best ws / best http: {best_ws / best_http:.2f}x")
     return 0
+
+
+@contextmanager
+def _reference_process() -> Iterator[str]:
+    """``zaqar-reference-server`` in a child process; yields its URL once it answers."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "zaqarclient.server", "--port", str(port), "--log-level", "warning"]
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
 
 
 if __name__ == "__main__":
