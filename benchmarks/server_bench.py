@@ -1,6 +1,10 @@
 """Quick reference-server benchmark: loopback keep-alive ops/s, core µs/op, start/stop time.
 
-Run: .venv/bin/python benchmarks/server_bench.py [--ops 10000]
+Run: .venv/bin/python benchmarks/server_bench.py [--ops 10000] [--real]
+
+``--real`` also drives real Zaqar 23.0.1 (its default WSGI server, from the
+test harness's venv under .cache/) with the same workload and prints the ratio
+(target: the reference server >= 10x).
 """
 
 from __future__ import annotations
@@ -75,6 +79,15 @@ def loopback_process(ops: int) -> float:
         proc.wait()
 
 
+def real_zaqar(ops: int) -> float:
+    """Real Zaqar 23.0.1's default server (wsgiref, HTTP/1.0) with the same workload."""
+    from tests.support.real_zaqar import RealZaqar
+
+    with RealZaqar(version="23.0.1") as server:
+        host, port = server.url.rsplit("//", 1)[1].split(":")
+        return drive(host, int(port), ops)
+
+
 def core(ops: int) -> float:
     app = App()
     headers = {k.lower(): v for k, v in HEADERS.items()}
@@ -110,6 +123,7 @@ def start_stop(rounds: int) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--ops", type=int, default=10000)
+    parser.add_argument("--real", action="store_true", help="compare with real Zaqar 23.0.1")
     args = parser.parse_args()
     first = time.perf_counter()
     ReferenceServer().start().stop()
@@ -124,6 +138,11 @@ def main() -> None:
     print(f"core in-process: {per_op:.1f} µs/op ({1e6 / per_op:,.0f} ops/s)")
     print(f"start: {start_ms:.1f} ms median (first start incl. imports: {cold:.1f} ms)")
     print(f"stop:  {stop_ms:.1f} ms median (with an idle keep-alive connection open)")
+    if args.real:
+        real_rate = real_zaqar(max(200, args.ops // 20))
+        verdict = "ok" if proc_rate >= 10 * real_rate else "MISSED"
+        print(f"real Zaqar 23.0.1 (default WSGI server), same workload: {real_rate:,.0f} ops/s")
+        print(f"  reference / real: {proc_rate / real_rate:.1f}x  target >= 10x: {verdict}")
 
 
 if __name__ == "__main__":
