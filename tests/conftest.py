@@ -96,12 +96,12 @@ def admin_client(backend: Backend, project: str) -> Iterator[Client]:
         yield zaqar
 
 
-V1_1_BACKENDS = [b for b in BACKENDS if b == "real"]  # the reference server's v1.1: issue 4
-
-
-@pytest.fixture(params=V1_1_BACKENDS)
+@pytest.fixture(params=BACKENDS)
 def backend_v1_1(request: pytest.FixtureRequest) -> Backend:
-    """A Zaqar serving API v1.1: real Zaqar 21.0.0 with v1.1 enabled."""
+    """A Zaqar serving API v1.1: the reference server, or real Zaqar 21.0.0 with v1.1 on."""
+    if request.param == "reference":
+        server = request.getfixturevalue("reference_server")
+        return Backend("reference", server.url, clock=server.clock)
     real = request.getfixturevalue("real_zaqar_v1_1")
     return Backend("real", real.url)
 

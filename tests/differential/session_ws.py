@@ -136,7 +136,9 @@ def _recv(ws: WebSocket, timeout: float) -> Any:
     ws.settimeout(timeout)
     try:
         data = ws.recv()
-    except WebSocketConnectionClosedException:
+    except (WebSocketConnectionClosedException, ConnectionError):
+        # A close frame and a TCP reset are the same outcome for a client: the
+        # server dropped the connection (which of the two arrives is timing).
         return "<connection closed>"
     except Exception as exc:  # timeout: nothing was sent
         return f"<no frame: {type(exc).__name__}>"
@@ -155,7 +157,11 @@ def run(url: str, project: str) -> list[tuple[str, Any]]:
     try:
         for step in steps(project):
             frame = step.frame if isinstance(step.frame, str) else json.dumps(step.frame)
-            conn.send(frame)
+            try:
+                conn.send(frame)
+            except (WebSocketConnectionClosedException, ConnectionError):
+                out.append((step.name, "<connection closed>"))
+                continue
             if step.expect_reply:
                 out.append((step.name, _recv(conn, 10)))
             if step.listener:

@@ -14,14 +14,14 @@ from tests.support.real_zaqar import RealZaqar
 
 
 def test_v2_session_matches_real_zaqar(real_zaqar_v2: RealZaqar) -> None:
-    with reference_server(pooling=False) as ref:
+    with reference_server(pooling=False, enable_v1_1=False) as ref:
         report = run_pair("v2", ref.url, real_zaqar_v2.url)
     assert report.ok, "\n" + report.render()
 
 
 def test_pooling_session_matches_real_zaqar(real_zaqar_v2_pooling: RealZaqar) -> None:
     real = real_zaqar_v2_pooling
-    with reference_server(pooling=True) as ref:
+    with reference_server(pooling=True, enable_v1_1=False) as ref:
         report = run_pair(
             "pooling",
             ref.url,

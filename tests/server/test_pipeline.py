@@ -13,8 +13,20 @@ CID = "3381af92-2b9e-11e3-b191-71861300734c"
 def test_versions_needs_no_headers(api: Api) -> None:
     resp = api.get("/", headers={"Client-ID": None, "X-Project-ID": None})
     assert resp.status_code == 300
-    assert [v["id"] for v in resp.json()["versions"]] == ["2"]
-    assert resp.json()["versions"][0]["links"] == [{"href": "/v2/", "rel": "self"}]
+    versions = {v["id"]: v for v in resp.json()["versions"]}
+    assert list(versions) == ["1.1", "2"]  # v1.1 on by default, as on Zaqar 21.0.0
+    assert versions["2"]["links"] == [{"href": "/v2/", "rel": "self"}]
+    assert versions["1.1"]["links"] == [{"href": "/v1.1/", "rel": "self"}]
+
+
+def test_versions_without_v1_1() -> None:
+    app = App(Config(enable_v1_1=False))
+    resp = app.handle(ServerRequest("GET", "/", "", {}, b""))
+    assert resp.status == 300
+    assert b"/v1.1/" not in resp.body
+    gone = app.handle(ServerRequest("GET", "/v1.1/queues", "", {"client-id": CID,
+                                                                  "x-project-id": "p"}, b""))
+    assert gone.status == 404
 
 
 def test_request_id_on_every_response(api: Api) -> None:

@@ -65,14 +65,16 @@ class App:
         storage: Storage | None = None,
         store: str = "memory",
     ) -> None:
-        from zaqarclient.server.v2 import build_router
+        from zaqarclient.server import v1_1, v2
 
         self.config = config or Config()
         self.clock: Clock = clock or SystemClock()
         self.storage: Storage = storage or open_storage(store, self.clock)
         self.notifier = Notifier(self)
         self.home_cache: dict[str, bytes] = {}
-        self.routers: list[Router] = [build_router(self.config)]
+        self.routers: list[Router] = [v2.build_router(self.config)]
+        if self.config.enable_v1_1:
+            self.routers.append(v1_1.build_router(self.config))
 
     def close(self) -> None:
         self.notifier.close()

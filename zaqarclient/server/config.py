@@ -22,7 +22,8 @@ class Config:
     # [DEFAULT]
     admin_mode: bool = True
     pooling: bool = True
-    enable_v1_1: bool = False
+    # Serve /v1.1 (Zaqar <= 21.x with enable_deprecated_api_versions = 1.1).
+    enable_v1_1: bool = True
     enable_checksum: bool = False
     unreliable: bool = True
     # Policy: False lets every caller use admin endpoints; True applies Zaqar's defaults.

@@ -15,6 +15,7 @@ from zaqarclient.queues.v2 import flavor as flavor_api
 from zaqarclient.queues.v2 import pool as pool_api
 from zaqarclient.queues.v2 import queues as queue_api
 from zaqarclient.queues.v2 import subscription as subscription_api
+from zaqarclient.queues.v2 import topic as topic_api
 from zaqarclient.queues.v2.iterator import ResourceIterator
 from zaqarclient.transport.errors import ServiceUnavailableError
 from zaqarclient.transport.http import HttpTransport
@@ -214,6 +215,17 @@ class Client:
     def list_queues(self, **params: Any) -> ResourceIterator[queue_api.Queue]:
         """An iterator over every queue (all pages)."""
         return self.queues(**params)[0]
+
+    # -- topics -------------------------------------------------------------
+
+    def topic(self, ref: str, **kwargs: Any) -> topic_api.Topic:
+        """A :class:`~zaqarclient.queues.v2.topic.Topic` handle (lazy, like queues)."""
+        return topic_api.Topic(self, ref, **kwargs)
+
+    def topics(self, **params: Any) -> ResourceIterator[topic_api.Topic]:
+        """An iterator over every topic (all pages)."""
+        data = self._call("topic_list", params=params).deserialized_content
+        return ResourceIterator(self, data, "topics", topic_api.create_object(self))
 
     # -- subscriptions ------------------------------------------------------
 

@@ -20,28 +20,28 @@ CAPABILITIES = ["FIFO", "CLAIMS", "DURABILITY", "AOD", "HIGH_THROUGHPUT"]
 _POOL_KEYS: dict[str, type] = {"uri": str, "weight": int, "flavor": str, "options": dict}
 
 
-def _schema_error(detail: str) -> HTTPError:
+def schema_error(detail: str) -> HTTPError:
     # Zaqar's text is a Python repr of a jsonschema error; clients match on the status.
     return bad_request_body(detail)
 
 
-def _check_pool_field(key: str, value: Any) -> None:
+def check_pool_field(key: str, value: Any) -> None:
     kind: type = _POOL_KEYS[key]
     ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
     if not ok:
-        raise _schema_error(f"{value!r} is not of type '{kind.__name__}'")
+        raise schema_error(f"{value!r} is not of type '{kind.__name__}'")
     if key == "weight" and not 0 <= value <= 2**32 - 1:
-        raise _schema_error(f"{value!r} is out of range for 'weight'")
+        raise schema_error(f"{value!r} is out of range for 'weight'")
     if key in ("uri", "flavor") and len(value) > 255:
-        raise _schema_error(f"{value!r} is too long")
+        raise schema_error(f"{value!r} is too long")
     if key == "uri" and ":" not in value:
-        raise _schema_error(f"{value!r} is not a 'uri'")
+        raise schema_error(f"{value!r} is not a 'uri'")
 
 
-def _object(ctx: Ctx) -> dict[str, Any]:
+def load_object(ctx: Ctx) -> dict[str, Any]:
     doc = load_json(ctx.req.body)
     if not isinstance(doc, dict):
-        raise _schema_error(f"{doc!r} is not of type 'object'")
+        raise schema_error(f"{doc!r} is not of type 'object'")
     return doc
 
 
@@ -65,7 +65,7 @@ def list_pools(ctx: Ctx) -> ServerResponse:
     return ctx.json(200, {"links": links, "pools": items}, [("content-location", location)])
 
 
-def _pool_missing(name: str) -> HTTPError:
+def pool_missing(name: str) -> HTTPError:
     return not_found(f"Pool {name} does not exist")
 
 
@@ -73,21 +73,27 @@ def get_pool(ctx: Ctx) -> ServerResponse:
     name = ctx.params["pool_name"]
     pool = ctx.app.storage.pool_get(name)
     if pool is None:
-        raise _pool_missing(name)
+        raise pool_missing(name)
     return ctx.json(200, _pool_view(pool, ctx.path, bool(ctx.query.get_bool("detailed"))))
 
 
 def put_pool(ctx: Ctx) -> ServerResponse:
-    doc = _object(ctx)
+    return store_pool(ctx, with_flavor=True)
+
+
+def store_pool(ctx: Ctx, with_flavor: bool) -> ServerResponse:
+    """Validate and register a pool; v1.1 (`with_flavor=False`) accepts `flavor` but drops it."""
+    doc = load_object(ctx)
     for key in doc:
         if key not in _POOL_KEYS:
-            raise _schema_error(f"Additional properties are not allowed ({key!r} was unexpected)")
+            raise schema_error(f"Additional properties are not allowed ({key!r} was unexpected)")
     for key in ("uri", "weight"):
         if key not in doc:
-            raise _schema_error(f"{key!r} is a required property")
+            raise schema_error(f"{key!r} is a required property")
     for key, value in doc.items():
-        _check_pool_field(key, value)
-    pool = Pool(ctx.params["pool_name"], doc["uri"], doc["weight"], doc.get("flavor"),
+        check_pool_field(key, value)
+    flavor = doc.get("flavor") if with_flavor else None
+    pool = Pool(ctx.params["pool_name"], doc["uri"], doc["weight"], flavor,
                 doc.get("options", {}))
     try:
         ctx.app.storage.pool_put(pool)
@@ -98,17 +104,17 @@ def put_pool(ctx: Ctx) -> ServerResponse:
 
 def patch_pool(ctx: Ctx) -> ServerResponse:
     name = ctx.params["pool_name"]
-    doc = _object(ctx)
+    doc = load_object(ctx)
     fields = [k for k in ("weight", "uri", "flavor", "options") if k in doc]
     if not fields:
         raise bad_request_body("One of `uri`, `weight`, `flavor`, or `options` needs to be "
                                "specified")
     for key in fields:
-        _check_pool_field(key, doc[key])
+        check_pool_field(key, doc[key])
     store = ctx.app.storage
     pool = store.pool_get(name)
     if pool is None:
-        raise _pool_missing(name)
+        raise pool_missing(name)
     for key in fields:
         if doc[key] is not None:
             setattr(pool, key, doc[key])
@@ -165,7 +171,7 @@ def get_flavor(ctx: Ctx) -> ServerResponse:
 def _pool_list(ctx: Ctx, doc: dict[str, Any], title: str) -> list[str]:
     pools = doc["pool_list"]
     if not isinstance(pools, list) or not all(isinstance(p, str) for p in pools):
-        raise _schema_error(f"{pools!r} is not of type 'array'")
+        raise schema_error(f"{pools!r} is not of type 'array'")
     if not pools:
         raise HTTPError(400, "Unable to create", "Bad Request", headers=[("location", ctx.path)])
     for name in pools:
@@ -186,12 +192,12 @@ def _assign(ctx: Ctx, flavor: str, pools: list[str]) -> None:
 
 
 def put_flavor(ctx: Ctx) -> ServerResponse:
-    doc = _object(ctx)
+    doc = load_object(ctx)
     for key in doc:
         if key not in ("pool_list", "capabilities"):
-            raise _schema_error(f"Additional properties are not allowed ({key!r} was unexpected)")
+            raise schema_error(f"Additional properties are not allowed ({key!r} was unexpected)")
     if "pool_list" not in doc:
-        raise _schema_error("'pool_list' is a required property")
+        raise schema_error("'pool_list' is a required property")
     pools = _pool_list(ctx, doc, "Unable to create")
     name = ctx.params["flavor_name"]
     ctx.app.storage.flavor_put(Flavor(ctx.project, name, pools, doc.get("capabilities") or {}))
@@ -200,7 +206,7 @@ def put_flavor(ctx: Ctx) -> ServerResponse:
 
 
 def patch_flavor(ctx: Ctx) -> ServerResponse:
-    doc = _object(ctx)
+    doc = load_object(ctx)
     if "pool_list" not in doc:
         raise bad_request_body("`pool_list` needs to be specified")
     name = ctx.params["flavor_name"]

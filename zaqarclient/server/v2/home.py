@@ -22,9 +22,10 @@ _V11 = {
                      "type": "application/vnd.openstack.messaging-v1_1+json"}],
     "links": [{"href": "/v1.1/", "rel": "self"}],
 }
-_Q = "/v2/queues/{queue_name}"
 # rel, template, {var: param}, allow, accepts POST bodies
-_RELS: list[tuple[str, str, dict[str, str], list[str], bool]] = [
+Rel = tuple[str, str, dict[str, str], list[str], bool]
+_Q = "/v2/queues/{queue_name}"
+_RELS: list[Rel] = [
     ("queues", "/v2/queues{?marker,limit,detailed}",
      {"marker": "marker", "limit": "queue_limit", "detailed": "detailed"}, ["GET"], False),
     ("queue", _Q, {}, ["GET", "PUT", "DELETE", "PATCH"], False),
@@ -53,7 +54,7 @@ _RELS: list[tuple[str, str, dict[str, str], list[str], bool]] = [
     ("subscription_patch", _Q + "/subscriptions/{subscriptions_id}",
      {"subscriptions_id": "subscriptions_id"}, ["PATCH"], True),
 ]
-_ADMIN_RELS: list[tuple[str, str, dict[str, str], list[str], bool]] = [
+_ADMIN_RELS: list[Rel] = [
     ("pools", "/v2/pools{?detailed,limit,marker}",
      {"detailed": "detailed", "limit": "pool_limit", "marker": "marker"}, ["GET"], False),
     ("pool", "/v2/pools/{pool_name}", {"pool_name": "pool_name"},
@@ -65,25 +66,29 @@ _ADMIN_RELS: list[tuple[str, str, dict[str, str], list[str], bool]] = [
 ]
 
 
-def _hints(allow: list[str], post: bool) -> dict[str, Any]:
+def hints(allow: list[str], post: bool) -> dict[str, Any]:
     hints: dict[str, Any] = {"allow": allow, "formats": {"application/json": {}}}
     if post:
         hints["accept-post"] = ["application/json"]
     return hints
 
 
+def resource(template: str, params: dict[str, str], allow: list[str], post: bool) -> Any:
+    """One JSON-Home entry with `href-template`, `href-vars` and hints."""
+    href_vars = {"queue_name": "param/queue_name"} if "{queue_name}" in template else {}
+    href_vars.update({k: "param/" + v for k, v in params.items()})
+    return {"href-template": template, "href-vars": href_vars, "hints": hints(allow, post)}
+
+
 def build_home(admin: bool) -> bytes:
     resources: dict[str, Any] = {}
     rels = _RELS + (_ADMIN_RELS if admin else [])
     for rel, template, params, allow, post in rels:
-        href_vars = {"queue_name": "param/queue_name"} if "{queue_name}" in template else {}
-        href_vars.update({k: "param/" + v for k, v in params.items()})
-        resources["rel/" + rel] = {"href-template": template, "href-vars": href_vars,
-                                   "hints": _hints(allow, post)}
+        resources["rel/" + rel] = resource(template, params, allow, post)
         if rel == "subscription_patch":
-            resources["rel/ping"] = {"href-template": "/v2/ping", "hints": _hints(["GET"], False)}
+            resources["rel/ping"] = {"href-template": "/v2/ping", "hints": hints(["GET"], False)}
     if admin:
-        resources["rel/health"] = {"href": "/v2/health", "hints": _hints(["GET"], False)}
+        resources["rel/health"] = {"href": "/v2/health", "hints": hints(["GET"], False)}
     return dumps({"resources": resources})
 
 

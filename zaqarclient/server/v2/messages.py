@@ -82,17 +82,22 @@ def post(ctx: Ctx) -> ServerResponse:
 def get_collection(ctx: Ctx) -> ServerResponse:
     ids = ctx.query.get_list("ids")
     if ids is not None:
-        return _get_by_ids(ctx, ids)
+        return get_by_ids(ctx, ids)
+    return list_page(ctx, delayed_param=True)
+
+
+def list_page(ctx: Ctx, delayed_param: bool) -> ServerResponse:
+    """One page of messages; v1.1 (`delayed_param=False`) never lists delayed ones."""
     q = ctx.query
     marker = q.get("marker")
     raw_limit = q.get_int("limit")
     echo = q.get_bool("echo")
     include_claimed = q.get_bool("include_claimed")
-    include_delayed = q.get_bool("include_delayed")
+    include_delayed = q.get_bool("include_delayed") if delayed_param else False
     limit = page_limit(raw_limit, ctx.app.config.max_messages_per_page)
     store = ctx.app.storage
     meta = store.queue_get(scope(ctx), ctx.queue)
-    if not (meta or {}).get("_default_message_delay"):
+    if delayed_param and not (meta or {}).get("_default_message_delay"):
         include_delayed = True
         q.read["include_delayed"] = True
     try:
@@ -112,7 +117,7 @@ def get_collection(ctx: Ctx) -> ServerResponse:
     })
 
 
-def _get_by_ids(ctx: Ctx, ids: list[str]) -> ServerResponse:
+def get_by_ids(ctx: Ctx, ids: list[str]) -> ServerResponse:
     page_limit(len(ids), ctx.app.config.max_messages_per_page)
     found = ctx.app.storage.message_get_many(scope(ctx), ctx.queue, ids)
     if not found:
@@ -125,10 +130,18 @@ def _get_by_ids(ctx: Ctx, ids: list[str]) -> ServerResponse:
 
 
 def delete_collection(ctx: Ctx) -> ServerResponse:
+    return delete_messages(ctx, read_claim_ids=True)
+
+
+def delete_messages(ctx: Ctx, read_claim_ids: bool) -> ServerResponse:
+    """Bulk delete by `ids` or pop; v1.1 (`read_claim_ids=False`) never reads `claim_ids`."""
     config = ctx.app.config
     q = ctx.query
     ids = q.get_list("ids")
-    claim_ids = q.get_list("claim_ids") if config.message_delete_with_claim_id else None
+    claim_ids = (
+        q.get_list("claim_ids") if read_claim_ids and config.message_delete_with_claim_id
+        else None
+    )
     pop = q.get_int("pop")
     if pop is not None and ids is not None:
         raise bad_request_api(

@@ -1,0 +1,138 @@
+"""v1.1 pools and flavors, as the final v1.1 code (Zaqar <= 21.x) serves them.
+
+Pools behave as in v2 except that listing does not validate `limit`, PUT drops
+`flavor` and PATCH answers 200 with an empty body. Flavors are broken there and
+are reproduced as such: PUT without `capabilities` is a 500, and PATCH checks
+the characters of the string "capabilities" instead of the key, so it nearly
+always answers 400.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zaqarclient.server.context import Ctx
+from zaqarclient.server.protocol import HTTPError, ServerResponse, bad_request_body, not_found
+from zaqarclient.server.storage.base import Flavor
+from zaqarclient.server.v2.admin import (
+    check_pool_field,
+    load_object,
+    pool_missing,
+    schema_error,
+    store_pool,
+)
+
+_DEFAULT_LIMIT = 10
+_INTERNAL = HTTPError(500, "500 Internal Server Error")
+
+
+def _limit(ctx: Ctx) -> int:
+    # No listing validation in v1.1: the storage default is 10 and SQL treats a
+    # negative limit as none.
+    limit = ctx.query.get_int("limit")
+    if limit is None:
+        return _DEFAULT_LIMIT
+    return limit if limit >= 0 else 10**9
+
+
+def _page_links(ctx: Ctx, last: str | None) -> list[dict[str, str]]:
+    if last is None:
+        return []
+    return [{"rel": "next", "href": ctx.query.next_href(ctx.path, last)}]
+
+
+def list_pools(ctx: Ctx) -> ServerResponse:
+    q = ctx.query
+    marker = q.get("marker")
+    limit = _limit(ctx)
+    detailed = bool(q.get_bool("detailed"))
+    pools = ctx.app.storage.pool_list(marker, limit) if limit else []
+    items = []
+    for pool in pools:
+        item: dict[str, Any] = {"name": pool.name, "uri": pool.uri, "weight": pool.weight,
+                                "flavor": pool.flavor or None,
+                                "href": f"{ctx.path}/{pool.name}"}
+        if detailed:
+            item["options"] = pool.options
+        items.append(item)
+    links = _page_links(ctx, pools[-1].name if pools else None)
+    location = ctx.path + ("?" + ctx.req.query if ctx.req.query else "")
+    return ctx.json(200, {"links": links, "pools": items}, [("content-location", location)])
+
+
+def put_pool(ctx: Ctx) -> ServerResponse:
+    return store_pool(ctx, with_flavor=False)
+
+
+def patch_pool(ctx: Ctx) -> ServerResponse:
+    name = ctx.params["pool_name"]
+    doc = load_object(ctx)
+    fields = [k for k in ("weight", "uri", "options") if k in doc]
+    if not fields:
+        raise bad_request_body("One of `uri`, `weight`,or `options` needs to be specified")
+    for key in fields:
+        check_pool_field(key, doc[key])
+    store = ctx.app.storage
+    pool = store.pool_get(name)
+    if pool is None:
+        raise pool_missing(name)
+    for key in fields:
+        if doc[key] is not None:
+            setattr(pool, key, doc[key])
+    store.pool_put(pool)
+    return ctx.empty(200)
+
+
+def _flavor_view(flavor: Flavor, href: str, detailed: bool) -> dict[str, Any]:
+    doc: dict[str, Any] = {"name": flavor.name}
+    if detailed:
+        doc["capabilities"] = flavor.capabilities or {}
+    doc["href"] = href
+    return doc
+
+
+def list_flavors(ctx: Ctx) -> ServerResponse:
+    q = ctx.query
+    marker = q.get("marker")
+    limit = _limit(ctx)
+    detailed = bool(q.get_bool("detailed"))
+    flavors = ctx.app.storage.flavor_list(ctx.project, marker, limit) if limit else []
+    items = [_flavor_view(f, f"{ctx.path}/{f.name}", detailed) for f in flavors]
+    links = _page_links(ctx, flavors[-1].name if flavors else None)
+    return ctx.json(200, {"links": links, "flavors": items})
+
+
+def get_flavor(ctx: Ctx) -> ServerResponse:
+    name = ctx.params["flavor_name"]
+    detailed = bool(ctx.query.get_bool("detailed"))
+    flavor = ctx.app.storage.flavor_get(ctx.project, name)
+    if flavor is None:
+        raise not_found(f"Flavor {name} does not exist")
+    return ctx.json(200, _flavor_view(flavor, ctx.path, detailed))
+
+
+def put_flavor(ctx: Ctx) -> ServerResponse:
+    doc = load_object(ctx)
+    capabilities = doc.get("capabilities")
+    if "capabilities" in doc and not isinstance(capabilities, dict):
+        raise schema_error(f"{capabilities!r} is not of type 'object'")
+    if capabilities is None:
+        raise _INTERNAL  # Zaqar reads data['capabilities'] unconditionally: KeyError
+    name = ctx.params["flavor_name"]
+    store = ctx.app.storage
+    existing = store.flavor_get(ctx.project, name)
+    pools = existing.pool_list if existing is not None else []
+    store.flavor_put(Flavor(ctx.project, name, pools, capabilities))
+    return ctx.empty(201, location=ctx.path)
+
+
+def patch_flavor(ctx: Ctx) -> ServerResponse:
+    doc = load_object(ctx)
+    if any(char in doc for char in "capabilities"):
+        raise _INTERNAL  # a one-letter key passes the check, then the validator lookup fails
+    raise bad_request_body("`capabilities` needs to be specified")
+
+
+def delete_flavor(ctx: Ctx) -> ServerResponse:
+    ctx.app.storage.flavor_delete(ctx.project, ctx.params["flavor_name"])
+    return ctx.empty()
