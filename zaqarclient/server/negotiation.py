@@ -8,12 +8,16 @@ even with an empty body.
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 from zaqarclient.server.protocol import JSON_CT, HTTPError, ServerResponse, dumps
 
 _XML_TYPES = ("text/xml", "application/xml")
 _TYPELESS = frozenset((204, 304))
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def escape(text: str) -> str:
+    """XML character data escaping (xml.sax.saxutils would import urllib.request: ~20 ms)."""
+    return text.translate(_XML_ESCAPES)
 
 
 def _quality(accept: str, media: str) -> float:

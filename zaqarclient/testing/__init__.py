@@ -15,19 +15,28 @@ from __future__ import annotations
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-import requests
-
 from zaqarclient.server.app import App
 from zaqarclient.server.clock import TestClock
 from zaqarclient.server.config import Config
-from zaqarclient.testing.inprocess import InProcessAdapter
 
 if TYPE_CHECKING:
+    import requests
+
     from zaqarclient.queues.v2.client import Client
+    from zaqarclient.testing.inprocess import InProcessAdapter
 
 __all__ = ["InProcessAdapter", "ReferenceServer"]
 
 IN_PROCESS_URL = "http://zaqar.test"
+
+
+def __getattr__(name: str) -> Any:
+    # InProcessAdapter pulls in requests (~80 ms); load it only when asked for.
+    if name == "InProcessAdapter":
+        from zaqarclient.testing.inprocess import InProcessAdapter
+
+        return InProcessAdapter
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class ReferenceServer:
@@ -47,10 +56,19 @@ class ReferenceServer:
         self.clock = clock or TestClock()
         self.app = App(self.config, clock=self.clock, store=store)
         self.in_process = in_process
-        self.adapter = InProcessAdapter(self.app)
+        self._adapter: InProcessAdapter | None = None
         self._host, self._port = host, port
         self._thread: object | None = None
         self.url = IN_PROCESS_URL if in_process else ""
+
+    @property
+    def adapter(self) -> InProcessAdapter:
+        """The zero-socket transport adapter (built on first use: it imports requests)."""
+        if self._adapter is None:
+            from zaqarclient.testing.inprocess import InProcessAdapter
+
+            self._adapter = InProcessAdapter(self.app)
+        return self._adapter
 
     def start(self) -> ReferenceServer:
         if not self.in_process and self._thread is None:
