@@ -52,13 +52,13 @@ _V2_ONLY = {
     "versions": f"{_V2}.service:Versions",
 }
 
-# API 1.1 has no subscriptions, signed URLs, purge, pop or single-message GET
-# routes; OSC loads this group as openstack.messaging.v1.
+# API 1.1 has no subscriptions, signed URLs, purge or queue existence probe;
+# OSC loads this group as openstack.messaging.v1.
 _V1_1 = {
     key: value
     for key, value in {**_QUEUE, **_V2_ONLY}.items()
     if key.split("_")[0] in ("queue", "message", "claim", "pool", "flavor")
-    and key not in ("queue_purge", "queue_signed_url", "message_pop", "message_get")
+    and key not in ("queue_purge", "queue_signed_url", "queue_exists")
 } | {"ping": f"{_V2}.service:Ping", "health": f"{_V2}.service:Health"}
 
 # ``openstack queue ...``: short aliases of the queue commands.
