@@ -140,6 +140,30 @@ def test_server_close_fails_waiting_calls_then_reconnects(fake: FakeZaqar) -> No
     client.close()
 
 
+def test_text_frame_that_is_not_utf8_drops_the_connection(fake: FakeZaqar) -> None:
+    fake.keystone = False
+    client = _client(fake.url, NOAUTH, timeout=10)
+    client.ping()
+    errors: list[BaseException] = []
+
+    def waiting() -> None:
+        try:
+            ws(client).send(Request("queue_get", {"queue_name": "q"}, retry=False))
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=waiting)
+    thread.start()
+    while fake.actions().count("queue_get") < 1:
+        threading.Event().wait(0.01)
+    fake.connections[-1].send(b'{"request": "\xff"}', text=True)
+    thread.join(5)
+    assert len(errors) == 1 and isinstance(errors[0], ConnectionError)
+    assert "WebSocketPayloadException" in str(errors[0])
+    assert client.ping()
+    client.close()
+
+
 def test_connection_refused_is_connection_error() -> None:
     client = _client("ws://127.0.0.1:9", NOAUTH)
     assert client.ping() is False
