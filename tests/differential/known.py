@@ -55,3 +55,18 @@ POOLING_KNOWN: dict[str, Known] = {
     "flavors-list-detailed": Known(CAPABILITIES),
     "flavor-patch": Known(CAPABILITIES),
 }
+
+# The v1.1 server is Zaqar 21.0.0 on Redis; its storage drivers are the same code as
+# 23.0.1's, so the storage differences are those of the v2 session.
+V1_1_KNOWN: dict[str, Known] = {
+    "health-no-role": V2_KNOWN["health-admin"],
+    "health-admin": V2_KNOWN["health-admin"],
+    "messages-list-bad-marker": V2_KNOWN["messages-list-bad-marker"],
+    "message-get-wrong-queue": V2_KNOWN["message-get-wrong-queue"],
+    "messages-pop-1": V2_KNOWN["messages-pop-1"],
+    "messages-pop-rest": V2_KNOWN["messages-pop-1"],
+    "messages-list-include-claimed": V2_KNOWN["messages-list-include-claimed"],
+    "queue-stats-msgs": V2_KNOWN["queue-stats-msgs"],
+    "queue-stats-claimed": V2_KNOWN["queue-stats-claimed"],
+    "messages-post-item-not-object": V2_KNOWN["messages-post-item-not-object"],
+}

@@ -3,6 +3,7 @@
     python -m tests.differential.run --a http://127.0.0.1:8888 --b http://127.0.0.1:9999
     python -m tests.differential.run --a URL --b URL --session pooling \\
         --pool-uri-a redis://127.0.0.1:6391?dbid=3 --pool-uri-b redis://...
+    python -m tests.differential.run --a URL --b URL --session v1.1   # B: Zaqar 21.0.0
 
 Exit status 0 when every step agrees (known differences aside), 1 otherwise.
 """

@@ -108,6 +108,12 @@ HEADERS = [
     step("wrong-method-no-client-id", "POST", "/v2/queues", headers=NO_CLIENT),
     step("wrong-method-405", "POST", "/v2/queues"),
     step("options-queue", "OPTIONS", "/v2/queues/alpha"),
+    # oslo CORS, Zaqar's outermost middleware, answers any failed OPTIONS with a bare 200.
+    step("options-no-client-id", "OPTIONS", "/v2/queues/alpha", headers=NO_CLIENT),
+    step("options-unknown-route", "OPTIONS", "/v2/nothing-here"),
+    step("versions-head-405", "HEAD", "/"),
+    step("versions-options", "OPTIONS", "/"),
+    step("extra-spec-ignored", "GET", "/v2/queues", headers={"EXTRA-SPEC": "sms:1234"}),
     step("head-queue-405", "HEAD", "/v2/queues/alpha"),
 ]
 

@@ -2,10 +2,11 @@
 
 Adding a session: write a module with a list of :class:`~tests.differential.steps.Step`
 (see ``session_v2.py``), add its known differences to ``known.py`` and register it
-here. A v1.1 session is the same kind of list with ``/v1.1`` paths, run against
-``real_zaqar_v1_1``. A websocket session needs only a second sender: records,
-normalisation and comparison do not depend on HTTP (a websocket step would record
-``headers.status`` as ``status`` and the response ``body`` as ``body``).
+here. The v1.1 session (``session_v1_1.py``) is the same kind of list with ``/v1.1``
+paths, run against ``real_zaqar_v1_1`` (Zaqar 21.0.0). A websocket session needs only
+a second sender: records, normalisation and comparison do not depend on HTTP (a
+websocket step would record ``headers.status`` as ``status`` and the response
+``body`` as ``body``).
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from __future__ import annotations
 import dataclasses
 
 from tests.differential.compare import Known, Report, compare
-from tests.differential.known import POOLING_KNOWN, V2_KNOWN
+from tests.differential.known import POOLING_KNOWN, V1_1_KNOWN, V2_KNOWN
 from tests.differential.runner import new_variables, run_session
 from tests.differential.session_pooling import POOLING_SESSION
+from tests.differential.session_v1_1 import V1_1_SESSION
 from tests.differential.session_v2 import V2_SESSION
 from tests.differential.steps import Step
 
@@ -32,6 +34,7 @@ class Session:
 SESSIONS: dict[str, Session] = {
     "v2": Session(V2_SESSION, V2_KNOWN),
     "pooling": Session(POOLING_SESSION, POOLING_KNOWN, ("project", "run", "pool_uri")),
+    "v1.1": Session(V1_1_SESSION, V1_1_KNOWN),
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.differential.compare import compare
+from tests.differential.reference import reference_server
 from tests.differential.runner import new_variables, run_session
 from tests.differential.sessions import SESSIONS, run_pair
 from tests.differential.steps import step
@@ -18,6 +19,7 @@ from tests.support.real_zaqar import RealZaqar
 
 def test_sessions_cover_enough_steps() -> None:
     assert len(SESSIONS["v2"].steps) >= 150
+    assert len(SESSIONS["v1.1"].steps) >= 120
     for session in SESSIONS.values():
         assert set(session.known) <= {s.name for s in session.steps}
 
@@ -28,6 +30,22 @@ def test_v2_session_real_vs_itself(real_zaqar_v2: RealZaqar) -> None:
     for record in report.a.records + report.b.records:
         assert record.status > 0, (record.step.name, record.notes)
         assert "saved nothing" not in record.notes, record.step.name
+
+
+def test_v1_1_session_real_vs_itself(real_zaqar_v1_1: RealZaqar) -> None:
+    report = run_pair("v1.1", real_zaqar_v1_1.url, real_zaqar_v1_1.url)
+    assert report.ok, "\n" + report.render()
+    for record in report.a.records + report.b.records:
+        assert record.status > 0, (record.step.name, record.notes)
+        assert "saved nothing" not in record.notes, record.step.name
+
+
+def test_v1_1_session_fails_without_v1_1(real_zaqar_v1_1: RealZaqar) -> None:
+    # The session can fail: a reference server with /v1.1 switched off disagrees.
+    with reference_server(pooling=False, enable_v1_1=False) as ref:
+        report = run_pair("v1.1", ref.url, real_zaqar_v1_1.url)
+    assert not report.ok
+    assert len(report.failures) > 100
 
 
 def test_pooling_session_real_vs_itself(real_zaqar_v2_pooling: RealZaqar) -> None:
@@ -53,7 +71,7 @@ def test_report_lists_disagreeing_steps(real_zaqar_v2: RealZaqar) -> None:
     assert "A: 201" in text and "B: 400" in text
 
 
-@pytest.mark.parametrize("name", ["v2", "pooling"])
+@pytest.mark.parametrize("name", ["v2", "pooling", "v1.1"])
 def test_known_differences_have_reasons(name: str) -> None:
     for known in SESSIONS[name].known.values():
         assert known.reason and known.fields

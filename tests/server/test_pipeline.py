@@ -237,3 +237,34 @@ def test_invalid_parameters(api: Api) -> None:
         '"false".'
     )
     assert api.get("/v2/queues?detailed=").status_code == 200
+
+
+def test_failed_options_is_a_bare_200(api: Api) -> None:
+    # Zaqar's outermost middleware (oslo CORS) replaces any failed OPTIONS answer.
+    for path, headers in (
+        ("/v2/queues/q", {"Client-ID": None}),
+        ("/v2/queues/bad!name", {}),
+        ("/v2/nothing-here", {}),
+        ("/v2/queues", {"Accept": "text/html"}),
+    ):
+        resp = api.request("OPTIONS", path, headers=headers)
+        assert resp.status_code == 200, path
+        assert resp.content == b""
+        assert "content-type" not in resp.headers
+        assert "allow" not in resp.headers
+
+
+def test_versions_resource_methods(api: Api) -> None:
+    options = api.request("OPTIONS", "/")
+    assert options.status_code == 200
+    assert options.headers["allow"] == "GET"
+    assert options.content == b""
+    head = api.request("HEAD", "/")
+    assert head.status_code == 405
+    assert head.headers["allow"] == "GET, OPTIONS"
+    assert api.post("/").status_code == 405
+
+
+def test_v2_ignores_extra_spec(api: Api) -> None:
+    resp = api.get("/v2/queues", headers={"EXTRA-SPEC": "sms:1234"})
+    assert resp.status_code == 200

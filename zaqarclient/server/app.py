@@ -95,6 +95,10 @@ class App:
             resp = ServerResponse(500, [("content-type", JSON_CT)], dumps(
                 {"title": "Internal server error", "description": str(exc)}
             ))
+        if req.method == "OPTIONS" and not 200 <= resp.status < 300:
+            # Zaqar's outermost middleware (oslo CORS) swaps any failed OPTIONS answer
+            # for a bare 200: no body, no content type, no request id.
+            return ServerResponse(200)
         add_default_type(resp)
         resp.headers.append(("x-openstack-request-id", request_id()))
         return resp
@@ -102,7 +106,10 @@ class App:
     def _dispatch(self, req: ServerRequest) -> ServerResponse:
         path = decode_path(req.path)
         if path == "/":
-            if req.method not in ("GET", "HEAD", "OPTIONS"):
+            # falcon maps only GET (and its default OPTIONS); HEAD is a 405 too.
+            if req.method == "OPTIONS":
+                return ServerResponse(200, [("allow", "GET")])
+            if req.method != "GET":
                 raise HTTPError(405, "405 Method Not Allowed", headers=[("allow", "GET, OPTIONS")])
             from zaqarclient.server.v2.home import versions
 
@@ -140,15 +147,20 @@ class App:
             )
         if not accepts_json(headers.get("accept")):
             raise _NOT_ACCEPTABLE
-        self._check_client_id(headers.get("client-id"))
+        self._check_client_id(headers.get("client-id"), router.client_id_header)
         ctx.client_id = headers["client-id"]
-        ctx.project = self._project(headers) if token_project is None else token_project
+        if token_project is None:
+            ctx.project = self._project(headers, router.project_headers)
+        else:
+            ctx.project = token_project
         roles = headers.get("x-roles", "") if token_roles is None else ",".join(token_roles)
         ctx.roles = tuple(r.strip() for r in roles.split(",") if r.strip())
         if route.has_queue and not valid_name(params["queue_name"], ctx.project, self.config):
             raise invalid_queue_id("queue")
         if route.has_topic and not valid_name(params["topic_name"], ctx.project, self.config):
             raise invalid_queue_id("topic")
+        for hook in router.hooks:
+            hook(ctx)
         handler = route.handlers.get(req.method)
         if handler is None:
             if req.method == "OPTIONS":
@@ -163,9 +175,9 @@ class App:
             raise forbidden()
         return handler(ctx)
 
-    def _check_client_id(self, client_id: str | None) -> None:
+    def _check_client_id(self, client_id: str | None, header: str) -> None:
         if client_id is None:
-            raise HTTPError(400, "Missing header value", 'The "Client-Id" header is required.')
+            raise HTTPError(400, "Missing header value", f'The "{header}" header is required.')
         if self.config.client_id_uuid_safe == "strict":
             try:
                 uuid.UUID(client_id)
@@ -179,8 +191,8 @@ class App:
         raise HTTPError(400, "Wrong UUID value", "Malformed hexadecimal UUID.")
 
     @staticmethod
-    def _project(headers: Mapping[str, str]) -> str:
-        for name in ("x-project-id", "x-tenant-id", "x-tenant"):
+    def _project(headers: Mapping[str, str], names: tuple[str, ...]) -> str:
+        for name in names:
             value = headers.get(name)
             if value is not None:
                 if value == "":

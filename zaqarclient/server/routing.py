@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from zaqarclient.server.context import Ctx
 
 Handler = Callable[["Ctx"], ServerResponse]
+Hook = Callable[["Ctx"], None]
 
 _VAR = re.compile(r"\{(\w+)\}")
 
@@ -44,11 +45,30 @@ class Route:
         return self
 
 
-class Router:
-    """An ordered list of routes under one version prefix."""
+# Zaqar 23 reads the project through oslo.context, which also takes the tenant headers.
+MODERN_PROJECT_HEADERS = ("x-project-id", "x-tenant-id", "x-tenant")
 
-    def __init__(self, prefix: str) -> None:
+
+class Router:
+    """An ordered list of routes under one version prefix.
+
+    ``project_headers`` are the request headers the project id is read from, in order,
+    and ``client_id_header`` is the spelling of Client-ID in the "missing header"
+    error: both differ between the Zaqar release a version imitates. ``hooks`` run
+    after the header and name checks, before the method check and the handler.
+    """
+
+    def __init__(
+        self,
+        prefix: str,
+        project_headers: tuple[str, ...] = MODERN_PROJECT_HEADERS,
+        client_id_header: str = "Client-Id",
+        hooks: tuple[Hook, ...] = (),
+    ) -> None:
         self.prefix = prefix
+        self.project_headers = project_headers
+        self.client_id_header = client_id_header
+        self.hooks = hooks
         self.routes: list[Route] = []
 
     def route(self, template: str) -> Route:

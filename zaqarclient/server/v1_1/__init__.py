@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from zaqarclient.server.config import Config
 from zaqarclient.server.routing import Router
-from zaqarclient.server.v1_1 import admin, home, messages, queues
+from zaqarclient.server.v1_1 import admin, home, hooks, messages, queues
 from zaqarclient.server.v2 import admin as v2_admin
 from zaqarclient.server.v2 import claims
 from zaqarclient.server.v2 import home as v2_home
@@ -19,7 +19,14 @@ from zaqarclient.server.v2 import queues as v2_queues
 
 def build_router(config: Config) -> Router:
     """The v1.1 route table for one server configuration."""
-    router = Router("/v1.1")
+    # Zaqar 21's hooks read the raw X-PROJECT-ID header (no tenant aliases), name the
+    # missing header "Client-ID" and run the EXTRA-SPEC task (Zaqar 23 has no such hook).
+    router = Router(
+        "/v1.1",
+        project_headers=("x-project-id",),
+        client_id_header="Client-ID",
+        hooks=(hooks.extra_spec,),
+    )
     router.route("/").on("GET", home.home)
     router.route("/ping").on("GET", v2_home.ping).on("HEAD", v2_home.ping_head)
     if config.admin_mode:

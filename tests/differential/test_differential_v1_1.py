@@ -1,0 +1,20 @@
+"""The reference server must answer the v1.1 session like a real Zaqar 21.0.0.
+
+The real server runs with ``enable_deprecated_api_versions = 1.1`` on Redis
+(``real_zaqar_v1_1``); the reference server serves /v1.1 by default. Every step
+must agree after normalisation, except the deliberate differences in
+``V1_1_KNOWN`` (``tests/differential/known.py``).
+"""
+
+from __future__ import annotations
+
+from tests.differential.reference import reference_server
+from tests.differential.sessions import run_pair
+from tests.support.real_zaqar import RealZaqar
+
+
+def test_v1_1_session_matches_real_zaqar(real_zaqar_v1_1: RealZaqar) -> None:
+    # As the real server: admin mode on, pooling off, v1.1 enabled (the default).
+    with reference_server(pooling=False) as ref:
+        report = run_pair("v1.1", ref.url, real_zaqar_v1_1.url)
+    assert report.ok, "\n" + report.render()
