@@ -8,12 +8,17 @@ HTTP: the SDK's ``HttpTransport`` (keep-alive pool), sequential and with
     python benchmarks/ws_bench.py                      # starts real Zaqar 23.0.1 (ws + wsgi)
     python benchmarks/ws_bench.py --ws-url ws://h:9000 --http-url http://h:8888
     python benchmarks/ws_bench.py --reference     # the reference server (ws + HTTP, one port)
+
+Every run is repeated ``--rounds`` times, websocket and HTTP runs alternating
+(so a slow spell of the machine hits both), and the median is reported with
+the range; the ratios compare the medians.
 """
 
 from __future__ import annotations
 
 import argparse
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -22,8 +27,8 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
+from itertools import zip_longest
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -114,6 +119,32 @@ def _servers(stack: ExitStack) -> Iterator[str]:
         yield server.url
 
 
+PIPELINED = "ws   pipelined, 1 thread, {window} in flight"
+HTTP_SEQUENTIAL = "http sequential (SDK HttpTransport)"
+
+
+def _round(
+    args: argparse.Namespace, ws_url: str, http_url: str, ws_first: bool
+) -> dict[str, float]:
+    """One round of every measurement, websocket and HTTP runs alternating."""
+    ws_runs: list[tuple[str, Callable[[], float]]] = [
+        (PIPELINED.format(window=args.window),
+         lambda: bench_ws_pipelined(ws_url, args.count, args.window)),
+        (f"ws   {args.window} threads, one connection",
+         lambda: bench_ws_threads(ws_url, args.count, args.window)),
+        ("ws   sequential (1 in flight)", lambda: bench_ws_threads(ws_url, args.count // 4, 1)),
+    ]
+    http_runs: list[tuple[str, Callable[[], float]]] = [
+        (HTTP_SEQUENTIAL, lambda: bench_http(http_url, args.count // 4, 1)),
+        (f"http {args.http_threads} threads (SDK HttpTransport)",
+         lambda: _guard(bench_http, http_url, args.count, args.http_threads)),
+    ]
+    first, second = (ws_runs, http_runs) if ws_first else (http_runs, ws_runs)
+    order = [run for pair in zip_longest(first, second) for run in pair if run is not None]
+    measured = {name: run() for name, run in order}
+    return {name: measured[name] for name, _ in ws_runs + http_runs}  # report order
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ws-url")
@@ -129,7 +160,12 @@ def main(argv: list[str] | None = None) -> int:
         default=4,
         help="HTTP callers (Zaqar's default WSGI server is single-threaded HTTP/1.0)",
     )
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="rounds of every run; the median is reported"
+    )
     args = parser.parse_args(argv)
+    command = ["python", sys.argv[0], *(sys.argv[1:] if argv is None else argv)]
+    print("$ " + " ".join(command), flush=True)
     with ExitStack() as stack:
         ws_url, http_url = args.ws_url, args.http_url
         if args.reference:
@@ -141,25 +177,24 @@ def main(argv: list[str] | None = None) -> int:
         elif not (ws_url and http_url):
             print("starting real Zaqar 23.0.1 (websocket and wsgi)...", flush=True)
             ws_url, http_url = _servers(stack)
-        results: dict[str, Any] = {
-            f"ws   pipelined, 1 thread, {args.window} in flight": bench_ws_pipelined(
-                ws_url, args.count, args.window
-            ),
-            f"ws   {args.window} threads, one connection": bench_ws_threads(
-                ws_url, args.count, args.window
-            ),
-            "ws   sequential (1 in flight)": bench_ws_threads(ws_url, args.count // 4, 1),
-            "http sequential (SDK HttpTransport)": bench_http(http_url, args.count // 4, 1),
-            f"http {args.http_threads} threads (SDK HttpTransport)": _guard(
-                bench_http, http_url, args.count, args.http_threads
-            ),
-        }
-        print(f"message_post of 1 small message, {args.count} ops (sequential: {args.count // 4})")
-        for name, ops in results.items():
-            print(f"  {name:<45} {ops:8.0f} ops/s")
-        best_ws = max(v for k, v in results.items() if k.startswith("ws"))
-        best_http = max(v for k, v in results.items() if k.startswith("http") and v)
-        print(f"  best ws / best http: {best_ws / best_http:.2f}x")
+        rounds = [
+            _round(args, ws_url, http_url, ws_first=n % 2 == 0) for n in range(args.rounds)
+        ]
+    results = {name: [r[name] for r in rounds] for name in rounds[0]}
+    print(
+        f"message_post of 1 small message, {args.count} ops per run (sequential: "
+        f"{args.count // 4}); median of {args.rounds} rounds, ws and HTTP runs alternating"
+    )
+    medians = {name: statistics.median(values) for name, values in results.items()}
+    for name, values in results.items():
+        print(
+            f"  {name:<45} {medians[name]:8.0f} ops/s   "
+            f"(min {min(values):.0f}, max {max(values):.0f})"
+        )
+    pipelined = medians[PIPELINED.format(window=args.window)]
+    best_http = max(v for k, v in medians.items() if k.startswith("http") and v)
+    print(f"  ws pipelined / http sequential: {pipelined / medians[HTTP_SEQUENTIAL]:.2f}x")
+    print(f"  ws pipelined / best http:       {pipelined / best_http:.2f}x")
     return 0
 
 
