@@ -1,11 +1,13 @@
-"""The reference server: an in-process Zaqar v2 HTTP server.
+"""The reference server: an in-process Zaqar HTTP server for API v2 and v1.1.
 
 `App` is the framework-independent core (`App.handle(ServerRequest)`);
 `zaqarclient.server.asgi` wraps it for uvicorn and
 `zaqarclient.testing.inprocess` mounts it on a `requests.Session`.
 
-DIFFERENCES lists where this server deliberately departs from Zaqar 23.0.1
-(MongoDB driver), with the reason.
+/v2 follows Zaqar 23.0.1 and /v1.1 follows Zaqar 21.0.0 (the last release with
+v1.1), both with the MongoDB driver; the two versions share one storage.
+DIFFERENCES lists where this server deliberately departs from them, with the
+reason.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ __all__ = [
 ]
 
 DIFFERENCES: tuple[str, ...] = (
+    "/v1.1 is served by default (`Config(enable_v1_1=False)`, `--no-v1-1` to turn it off); "
+    "Zaqar 21 serves it only with `enable_deprecated_api_versions = 1.1` and Zaqar 22 and "
+    "later not at all. One server then answers both versions, as a Zaqar 21 with v1.1 "
+    "enabled does.",
     "Topic message, claim and subscription routes work like the queue routes on a separate "
     "topic namespace; Zaqar answers them with 500 (its handlers expect `queue_name`).",
     "Messages expire exactly at created + ttl; MongoDB's TTL monitor lets them linger ~60 s.",
@@ -44,6 +50,8 @@ DIFFERENCES: tuple[str, ...] = (
     "`_enable_encrypt_messages` is stored and validated but bodies are not encrypted.",
     "trust+http(s) subscribers get no Keystone trust; the `trust+` prefix is only stripped "
     "when delivering.",
+    "A webhook POST gives up after 10 s without an answer and counts as failed (retried per "
+    "the retry policy); Zaqar's webhook task sets no timeout and waits forever.",
     "Token auth (`--token`) is a static token table standing in for keystonemiddleware.",
     "Confirmation e-mails use this server's own wording, not Zaqar's templates.",
     "Websocket: actions that pass the schema but have no handler in Zaqar (get_home_doc, "

@@ -21,7 +21,8 @@ def parse_token(text: str) -> tuple[str, Token]:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="zaqar-reference-server", description="An in-process OpenStack Zaqar v2 server."
+        prog="zaqar-reference-server",
+        description="An in-process OpenStack Zaqar server: API v2, and v1.1 unless --no-v1-1.",
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8888)
@@ -36,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="accept this X-Auth-Token (repeatable); enables token auth")
     parser.add_argument("--no-admin-mode", action="store_true")
     parser.add_argument("--no-pooling", action="store_true")
+    parser.add_argument("--no-v1-1", action="store_true",
+                        help="do not serve /v1.1 (as Zaqar 22 and later, or 21 without "
+                             "enable_deprecated_api_versions)")
     parser.add_argument("--log-level", default="info",
                         choices=["critical", "error", "warning", "info", "debug"])
     return parser
@@ -45,6 +49,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
     config = Config(
         admin_mode=not args.no_admin_mode,
         pooling=not args.no_pooling,
+        enable_v1_1=not args.no_v1_1,
         strict_policy=args.strict_policy,
         require_confirmation=args.require_confirmation,
         enable_checksum=args.enable_checksum,
@@ -62,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
 
     app = App(config_from_args(args), store=args.store)
     server = ServerThread(app, args.host, args.port, log_level=args.log_level)
-    logging.getLogger("zaqarclient.server").info("serving Zaqar v2 on %s", server.url)
+    versions = "v2 and v1.1" if app.config.enable_v1_1 else "v2"
+    logging.getLogger("zaqarclient.server").info("serving Zaqar %s on %s", versions, server.url)
     try:
         server.serve_forever()
     finally:
