@@ -128,17 +128,9 @@ class WebsocketTransport:
         conn = self.connection()
         key = uuid.uuid4().hex
         envelope = {"action": action, "headers": self._headers(key, request.headers), "body": body}
-        inner = conn.submit(key, envelope)
-        outer: concurrent.futures.Future[Response] = concurrent.futures.Future()
-
-        def done(reply: concurrent.futures.Future[dict[str, Any]]) -> None:
-            try:
-                outer.set_result(self._response(request, action, key, reply.result()))
-            except BaseException as exc:
-                outer.set_exception(exc)
-
-        inner.add_done_callback(done)
-        return outer
+        return conn.submit(
+            key, envelope, lambda reply: self._response(request, action, key, reply)
+        )
 
     def follow(self, href: str) -> Response:
         """Fetch the next page of a listing from a ``next`` href this transport made."""

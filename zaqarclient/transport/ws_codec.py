@@ -16,6 +16,8 @@ from websocket import ABNF
 from zaqarclient.errors import ConfigurationError
 
 FORMATS = ("json", "msgpack")
+# One encoder for every frame: ``json.dumps`` with ``separators`` builds a new one per call.
+_compact_json = json.JSONEncoder(separators=(",", ":")).encode
 
 
 class Codec:
@@ -33,7 +35,7 @@ class Codec:
         if self.format == "msgpack":
             packed: bytes = msgpack.packb(envelope, use_bin_type=True)
             return packed
-        return json.dumps(envelope, separators=(",", ":")).encode("utf-8")
+        return _compact_json(envelope).encode("utf-8")
 
     @staticmethod
     def decode(opcode: int, data: bytes | str) -> Any:
