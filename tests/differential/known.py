@@ -70,3 +70,9 @@ V1_1_KNOWN: dict[str, Known] = {
     "queue-stats-claimed": V2_KNOWN["queue-stats-claimed"],
     "messages-post-item-not-object": V2_KNOWN["messages-post-item-not-object"],
 }
+
+V1_1_POOLING_KNOWN: dict[str, Known] = {
+    "pools-list-limit-negative": Known(
+        SQL + "a negative limit lists every pool; pymongo returns abs(limit) of them"
+    ),
+}

@@ -18,3 +18,11 @@ def test_v1_1_session_matches_real_zaqar(real_zaqar_v1_1: RealZaqar) -> None:
     with reference_server(pooling=False) as ref:
         report = run_pair("v1.1", ref.url, real_zaqar_v1_1.url)
     assert report.ok, "\n" + report.render()
+
+
+def test_v1_1_pooling_session_matches_real_zaqar(real_zaqar_v1_1_pooling: RealZaqar) -> None:
+    real = real_zaqar_v1_1_pooling
+    with reference_server(pooling=True) as ref:
+        # Both sides name the same redis server; the session picks the dbids.
+        report = run_pair("v1.1-pooling", ref.url, real.url, real.redis_uri, real.redis_uri)
+    assert report.ok, "\n" + report.render()

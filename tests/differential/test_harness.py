@@ -40,6 +40,12 @@ def test_v1_1_session_real_vs_itself(real_zaqar_v1_1: RealZaqar) -> None:
         assert "saved nothing" not in record.notes, record.step.name
 
 
+def test_v1_1_pooling_session_real_vs_itself(real_zaqar_v1_1_pooling: RealZaqar) -> None:
+    real = real_zaqar_v1_1_pooling
+    report = run_pair("v1.1-pooling", real.url, real.url, real.redis_uri, real.redis_uri)
+    assert report.ok, "\n" + report.render()
+
+
 def test_v1_1_session_fails_without_v1_1(real_zaqar_v1_1: RealZaqar) -> None:
     # The session can fail: a reference server with /v1.1 switched off disagrees.
     with reference_server(pooling=False, enable_v1_1=False) as ref:
@@ -71,7 +77,7 @@ def test_report_lists_disagreeing_steps(real_zaqar_v2: RealZaqar) -> None:
     assert "A: 201" in text and "B: 400" in text
 
 
-@pytest.mark.parametrize("name", ["v2", "pooling", "v1.1"])
+@pytest.mark.parametrize("name", ["v2", "pooling", "v1.1", "v1.1-pooling"])
 def test_known_differences_have_reasons(name: str) -> None:
     for known in SESSIONS[name].known.values():
         assert known.reason and known.fields

@@ -50,3 +50,19 @@ def test_failed_options_is_a_bare_200(api: Api) -> None:
     assert resp.content == b""
     ok = api.request("OPTIONS", "/v1.1/queues/q")
     assert ok.headers["allow"] == "DELETE, GET, PUT"
+
+
+def test_pool_list_limit_is_not_validated(api: Api) -> None:
+    for dbid, name in enumerate(("a", "b", "c")):
+        body = {"uri": f"redis://127.0.0.1:6379?dbid={dbid}", "weight": 1}
+        assert api.put(f"/v1.1/pools/{name}", body).status_code == 201
+
+    def names(limit: str) -> list[str]:
+        resp = api.get("/v1.1/pools?limit=" + limit)
+        assert resp.status_code == 200
+        return [p["name"] for p in resp.json()["pools"]]
+
+    # MongoDB's catalogue (pymongo): 0 is no limit, a negative limit is one batch of abs().
+    assert names("0") == ["a", "b", "c"]
+    assert names("-2") == ["a", "b"]
+    assert names("50") == ["a", "b", "c"]

@@ -16,6 +16,7 @@ from tests.support.real_zaqar import V1_1_VERSION, V2_VERSION, RealZaqar, missin
 
 __all__ = [
     "real_zaqar_v1_1",
+    "real_zaqar_v1_1_pooling",
     "real_zaqar_v2",
     "real_zaqar_v2_pooling",
     "real_zaqar_ws",
@@ -26,6 +27,7 @@ KINDS: dict[str, dict[str, Any]] = {
     "v2": {"version": V2_VERSION, "notifier": True},
     "v2_pooling": {"version": V2_VERSION, "pooling": True},
     "v1_1": {"version": V1_1_VERSION, "enable_v1_1": True},
+    "v1_1_pooling": {"version": V1_1_VERSION, "enable_v1_1": True, "pooling": True},
     "ws": {"version": V2_VERSION, "transport": "websocket", "notifier": True},
 }
 
@@ -70,6 +72,12 @@ def real_zaqar_v2_pooling() -> Iterator[RealZaqar]:
 def real_zaqar_v1_1() -> Iterator[RealZaqar]:
     """Zaqar 21.0.0 with ``enable_deprecated_api_versions = 1.1``."""
     yield from shared_server("v1_1")
+
+
+@pytest.fixture(scope="session")
+def real_zaqar_v1_1_pooling() -> Iterator[RealZaqar]:
+    """Zaqar 21.0.0 with v1.1 enabled and ``pooling = True`` (no pool registered yet)."""
+    yield from shared_server("v1_1_pooling")
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,8 @@
 """v1.1 pools and flavors, as the final v1.1 code (Zaqar <= 21.x) serves them.
 
 Pools behave as in v2 except that listing does not validate `limit`, PUT drops
-`flavor` and PATCH answers 200 with an empty body. Flavors are broken there and
+`flavor` and PATCH answers 200 with an empty body. Where the catalogue drivers
+differ (list limits), MongoDB's behaviour is followed. Flavors are broken there and
 are reproduced as such: PUT without `capabilities` is a 500, and PATCH checks
 the characters of the string "capabilities" instead of the key, so it nearly
 always answers 400.
@@ -23,16 +24,22 @@ from zaqarclient.server.v2.admin import (
 )
 
 _DEFAULT_LIMIT = 10
-_INTERNAL = HTTPError(500, "500 Internal Server Error")
+
+
+def _key_error(key: str) -> HTTPError:
+    # What falcon makes of Zaqar's KeyError: the str() of the exception.
+    return HTTPError(500, "Internal server error", repr(key))
 
 
 def _limit(ctx: Ctx) -> int:
-    # No listing validation in v1.1: the storage default is 10 and SQL treats a
-    # negative limit as none.
+    # No listing validation in v1.1: the storage default is 10 and any integer goes
+    # to the catalogue. MongoDB's (pymongo's) rule is followed: 0 is no limit and a
+    # negative limit returns one batch of abs(limit) entries. (The SQLAlchemy
+    # catalogue treats every limit <= 0 as no limit.)
     limit = ctx.query.get_int("limit")
     if limit is None:
         return _DEFAULT_LIMIT
-    return limit if limit >= 0 else 10**9
+    return abs(limit) if limit else 10**9
 
 
 def _page_links(ctx: Ctx, last: str | None) -> list[dict[str, str]]:
@@ -46,7 +53,7 @@ def list_pools(ctx: Ctx) -> ServerResponse:
     marker = q.get("marker")
     limit = _limit(ctx)
     detailed = bool(q.get_bool("detailed"))
-    pools = ctx.app.storage.pool_list(marker, limit) if limit else []
+    pools = ctx.app.storage.pool_list(marker, limit)
     items = []
     for pool in pools:
         item: dict[str, Any] = {"name": pool.name, "uri": pool.uri, "weight": pool.weight,
@@ -96,7 +103,7 @@ def list_flavors(ctx: Ctx) -> ServerResponse:
     marker = q.get("marker")
     limit = _limit(ctx)
     detailed = bool(q.get_bool("detailed"))
-    flavors = ctx.app.storage.flavor_list(ctx.project, marker, limit) if limit else []
+    flavors = ctx.app.storage.flavor_list(ctx.project, marker, limit)
     items = [_flavor_view(f, f"{ctx.path}/{f.name}", detailed) for f in flavors]
     links = _page_links(ctx, flavors[-1].name if flavors else None)
     return ctx.json(200, {"links": links, "flavors": items})
@@ -117,7 +124,7 @@ def put_flavor(ctx: Ctx) -> ServerResponse:
     if "capabilities" in doc and not isinstance(capabilities, dict):
         raise schema_error(f"{capabilities!r} is not of type 'object'")
     if capabilities is None:
-        raise _INTERNAL  # Zaqar reads data['capabilities'] unconditionally: KeyError
+        raise _key_error("capabilities")  # Zaqar reads data['capabilities'] unconditionally
     name = ctx.params["flavor_name"]
     store = ctx.app.storage
     existing = store.flavor_get(ctx.project, name)
@@ -129,7 +136,9 @@ def put_flavor(ctx: Ctx) -> ServerResponse:
 def patch_flavor(ctx: Ctx) -> ServerResponse:
     doc = load_object(ctx)
     if any(char in doc for char in "capabilities"):
-        raise _INTERNAL  # a one-letter key passes the check, then the validator lookup fails
+        # A one-letter key passes the check, then the validator lookup of the first
+        # "field", the letter c, fails.
+        raise _key_error("c")
     raise bad_request_body("`capabilities` needs to be specified")
 
 
