@@ -460,6 +460,33 @@ CLAIMS = [
     step("queue-stats-popped", "GET", Q + "/msgs/stats"),
 ]
 
+# v1.1 ignores the queue's own post size cap; bulk delete by ids never reads claim ids,
+# so it deletes claimed messages too; metadata set through /v2 reads raw through /v1.1.
+CROSS = [
+    step("capped-put", "PUT", Q + "/capped", json={"_max_messages_post_size": 100}),
+    _post("capped-post-over-queue-cap", "capped", [{"body": "x" * 200}]),
+    _post("bulk-post", "bulk", [{"body": 1}, {"body": 2}], save=save_resource_ids("b")),
+    step(
+        "bulk-claim-1",
+        "POST",
+        Q + "/bulk/claims",
+        query="limit=1",
+        json={},
+        save=save_location_id("bcid"),
+    ),
+    step("bulk-delete-claimed-by-ids", "DELETE", Q + "/bulk/messages", query="ids={b0}"),
+    step("bulk-get-deleted", "GET", Q + "/bulk/messages/{b0}"),
+    step("bulk-claim-get-emptied", "GET", Q + "/bulk/claims/{bcid}"),
+    step(
+        "v2-patch-bulk-meta",
+        "PATCH",
+        "/v2/queues/bulk",
+        json=[{"op": "add", "path": "/metadata/k", "value": 1}],
+        headers={"Content-Type": JSON_PATCH},
+    ),
+    step("bulk-get-raw-meta", "GET", Q + "/bulk"),
+]
+
 # A queue with a default delay: v1.1 drops `delay` and ignores the queue's default, so
 # its own posts are visible at once; a message posted through /v2 is still delayed and
 # /v1.1 has no include_delayed to list it. The delayed message is posted first: Redis
@@ -499,5 +526,5 @@ CLEANUP = [
 ]
 
 V1_1_SESSION: list[Step] = unique_names(
-    ROOT + HEADERS + QUEUES + MESSAGES + CLAIMS + DELAYED + CLEANUP
+    ROOT + HEADERS + QUEUES + MESSAGES + CLAIMS + CROSS + DELAYED + CLEANUP
 )
