@@ -81,12 +81,14 @@ class ServerThread:
     def _run(self) -> None:
         import uvicorn
 
+        from zaqarclient.server.ws.transport import protocol_class
+
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         self._loop = loop
         config = uvicorn.Config(
             AsgiApp(self.app), lifespan="off", log_level=self._log_level, access_log=False,
-            http="httptools", ws="websockets-sansio", log_config=None,
+            http="httptools", ws=protocol_class(), log_config=None,
         )
         config.load()
         server = uvicorn.Server(config)
