@@ -10,13 +10,9 @@ from __future__ import annotations
 import json
 import logging
 import math
-import shlex
-import smtplib
-import subprocess
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from email.mime.text import MIMEText
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qs, urljoin, urlparse
 
@@ -24,6 +20,8 @@ from zaqarclient.server import signing
 from zaqarclient.server.validation import LINEAR_INTERVAL, MAXIMUM_DELAY, MINIMUM_DELAY
 
 if TYPE_CHECKING:
+    from email.mime.text import MIMEText
+
     from zaqarclient.server.app import App
     from zaqarclient.server.context import Ctx
     from zaqarclient.server.storage.base import NewMessage, Subscription
@@ -61,6 +59,10 @@ class DefaultSender:
         return int(resp.status_code)
 
     def mail(self, message: MIMEText) -> None:
+        import shlex  # mail support is imported on first use: it costs start-up time
+        import smtplib
+        import subprocess
+
         config = self._config
         if config.smtp_mode == "self_local" or config.smtp_host:
             with smtplib.SMTP_SSL(config.smtp_host or "localhost", config.smtp_port) as smtp:
@@ -257,6 +259,8 @@ class Notifier:
         return False
 
     def _mail(self, sub: Subscription, doc: dict[str, Any]) -> None:
+        from email.mime.text import MIMEText  # the email package loads on first use
+
         parsed = urlparse(sub.subscriber)
         params = {k.lower(): v for k, v in parse_qs(parsed.query).items()}
         kind = doc.get("Message_Type")
