@@ -8,7 +8,8 @@ from setuptools import find_packages, setup
 CLI_ENTRY_POINTS = runpy.run_path("zaqarclient/osc/entry_points.py")["ENTRY_POINTS"]
 
 WEBSOCKET = ["websocket-client>=1.6", "msgpack>=1.0"]
-SERVER = ["uvicorn>=0.30", "httptools>=0.6", "websockets>=12", "msgpack>=1.0"]
+# uvicorn 0.35 brought the websockets-sansio protocol the reference server runs on.
+SERVER = ["uvicorn>=0.35", "httptools>=0.6", "websockets>=13", "msgpack>=1.0"]
 CLI = ["osc-lib>=2.1.0", "cliff>=4.0"]
 TEST = [
     "pytest>=8",
