@@ -1,4 +1,9 @@
-"""ASGI adapter: serves `App` under uvicorn, HTTP and the websocket API on the same port."""
+"""ASGI adapter: `App` under uvicorn. The runner uses it for the websocket API.
+
+Plain HTTP requests on the runner's port go through the faster
+`zaqarclient.server.http_protocol`; `AsgiApp` still answers HTTP for anyone who
+mounts it under another ASGI server.
+"""
 
 from __future__ import annotations
 

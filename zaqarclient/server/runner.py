@@ -81,6 +81,7 @@ class ServerThread:
     def _run(self) -> None:
         import uvicorn
 
+        from zaqarclient.server.http_protocol import HttpProtocol
         from zaqarclient.server.ws.transport import protocol_class
 
         loop = asyncio.new_event_loop()
@@ -88,7 +89,8 @@ class ServerThread:
         self._loop = loop
         config = uvicorn.Config(
             AsgiApp(self.app), lifespan="off", log_level=self._log_level, access_log=False,
-            http="httptools", ws=protocol_class(), log_config=None,
+            http=HttpProtocol, ws=protocol_class(), log_config=None,
+            proxy_headers=False,  # a test server is reached directly; no X-Forwarded-* rewriting
         )
         config.load()
         server = uvicorn.Server(config)

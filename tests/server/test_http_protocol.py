@@ -1,0 +1,140 @@
+"""The reference server's HTTP/1.1 connection handling, over raw loopback sockets."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from typing import BinaryIO
+
+import pytest
+
+from zaqarclient.server.http_protocol import encode_response
+from zaqarclient.server.protocol import ServerResponse
+from zaqarclient.testing import ReferenceServer
+
+CID = "3381af92-2b9e-11e3-b191-71861300734c"
+HEADERS = f"Client-ID: {CID}\r\nX-Project-ID: raw\r\n"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ReferenceServer]:
+    with ReferenceServer() as ref:
+        yield ref
+
+
+@pytest.fixture
+def conn(server: ReferenceServer) -> Iterator[socket.socket]:
+    host, port = server.url.rsplit("/", 1)[1].split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        yield sock
+
+
+def read_response(stream: BinaryIO, head: bool = False) -> tuple[int, dict[str, str], bytes]:
+    status = int(stream.readline().split()[1])
+    headers: dict[str, str] = {}
+    while (line := stream.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode("latin-1").partition(":")
+        headers[name.strip().lower()] = value.strip()
+    length = 0 if head else int(headers.get("content-length", "0"))
+    return status, headers, stream.read(length)
+
+
+def test_pipelined_requests_are_answered_in_order(conn: socket.socket) -> None:
+    post = json.dumps({"messages": [{"body": 1}]}).encode()
+    conn.sendall(
+        f"PUT /v2/queues/pipe HTTP/1.1\r\nHost: x\r\n{HEADERS}Content-Length: 0\r\n\r\n".encode()
+        + f"POST /v2/queues/pipe/messages HTTP/1.1\r\nHost: x\r\n{HEADERS}"
+        f"Content-Type: application/json\r\nContent-Length: {len(post)}\r\n\r\n".encode()
+        + post
+        + f"GET /v2/queues/pipe/stats HTTP/1.1\r\nHost: x\r\n{HEADERS}\r\n".encode()
+    )
+    stream = conn.makefile("rb")
+    assert read_response(stream)[0] == 201
+    status, _, body = read_response(stream)
+    assert status == 201 and len(json.loads(body)["resources"]) == 1
+    status, _, body = read_response(stream)
+    assert status == 200 and json.loads(body)["messages"]["total"] == 1
+
+
+def test_request_split_across_many_packets(conn: socket.socket) -> None:
+    headers = f"Client-ID: {CID}\r\nX-Project-ID: split\r\n"
+    raw = f"GET /v2/queues HTTP/1.1\r\nHost: x\r\n{headers}\r\n".encode()
+    for i in range(len(raw)):
+        conn.sendall(raw[i : i + 1])
+    status, headers, body = read_response(conn.makefile("rb"))
+    assert status == 200 and json.loads(body) == {"queues": [], "links": []}
+    assert headers["content-length"] == str(len(body))
+
+
+def test_chunked_request_body(conn: socket.socket) -> None:
+    chunk = json.dumps({"messages": [{"body": "chunked"}]}).encode()
+    conn.sendall(
+        f"POST /v2/queues/chunky/messages HTTP/1.1\r\nHost: x\r\n{HEADERS}"
+        "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".encode()
+        + b"%x\r\n" % len(chunk) + chunk + b"\r\n0\r\n\r\n"
+    )
+    assert read_response(conn.makefile("rb"))[0] == 201
+
+
+def test_head_has_no_body_and_204_has_no_length(conn: socket.socket) -> None:
+    conn.sendall(
+        f"HEAD /v2/ping HTTP/1.1\r\nHost: x\r\n{HEADERS}\r\n".encode()
+        + f"GET /v2/ping HTTP/1.1\r\nHost: x\r\n{HEADERS}\r\n".encode()
+    )
+    stream = conn.makefile("rb")
+    for _ in range(2):
+        status, headers, body = read_response(stream, head=True)
+        assert status == 204 and body == b"" and "content-length" not in headers
+
+
+def test_connection_close_and_http_1_0_close_after_the_answer(server: ReferenceServer) -> None:
+    host, port = server.url.rsplit("/", 1)[1].split(":")
+    for request in (
+        f"GET /v2/queues HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{HEADERS}\r\n",
+        f"GET /v2/queues HTTP/1.0\r\n{HEADERS}\r\n",
+    ):
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            sock.sendall(request.encode())
+            stream = sock.makefile("rb")
+            status, headers, _ = read_response(stream)
+            assert status == 200 and headers["connection"] == "close"
+            assert stream.read() == b""  # the server closed the connection
+
+
+def test_malformed_request_gets_400_and_close(conn: socket.socket) -> None:
+    conn.sendall(b"NOT A REQUEST\r\n\r\n")
+    stream = conn.makefile("rb")
+    status, headers, body = read_response(stream)
+    assert status == 400 and headers["connection"] == "close"
+    assert body == b"Invalid HTTP request received."
+    assert stream.read() == b""
+
+
+def test_expect_100_continue(conn: socket.socket) -> None:
+    post = json.dumps({"messages": [{"body": 1}]}).encode()
+    conn.sendall(
+        f"POST /v2/queues/expect/messages HTTP/1.1\r\nHost: x\r\n{HEADERS}"
+        f"Content-Type: application/json\r\nExpect: 100-continue\r\n"
+        f"Content-Length: {len(post)}\r\n\r\n".encode()
+    )
+    stream = conn.makefile("rb")
+    assert stream.readline() == b"HTTP/1.1 100 Continue\r\n" and stream.readline() == b"\r\n"
+    conn.sendall(post)
+    assert read_response(stream)[0] == 201
+
+
+def test_response_headers_reject_line_breaks() -> None:
+    bad = ServerResponse(200, [("location", "/v2/queues/a\r\nX-Injected: 1")], b"")
+    with pytest.raises(ValueError, match="line break"):
+        encode_response(bad, head_only=False, close=False)
+
+
+def test_encode_response_is_one_buffer() -> None:
+    ok = ServerResponse(201, [("content-type", "application/json")], b"{}")
+    assert encode_response(ok, head_only=False, close=False) == (
+        b"HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}"
+    )
+    assert encode_response(ok, head_only=True, close=True).endswith(
+        b"content-length: 2\r\nconnection: close\r\n\r\n"
+    )
