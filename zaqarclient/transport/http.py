@@ -26,6 +26,7 @@ from zaqarclient import __version__
 from zaqarclient.auth.base import AuthBackend
 from zaqarclient.errors import ConfigurationError, ConnectionError, TimeoutError
 from zaqarclient.transport.error_mapper import error_from_response
+from zaqarclient.transport.one_write import OneWriteHTTPConnection, OneWriteHTTPSConnection
 from zaqarclient.transport.redaction import redact_body, redact_headers, redact_url
 from zaqarclient.transport.request import NO_BODY, Api, Request, Response
 from zaqarclient.transport.retry import RetryPolicy
@@ -173,6 +174,10 @@ class HttpTransport:
         # Through a proxy every request takes the pool manager's full-URL path.
         self._origin = "\0" if proxy else f"{parsed.scheme}://{parsed.netloc}"
         self._endpoint_pool = self._pool.connection_from_url(self.endpoint)
+        if not proxy:
+            self._endpoint_pool.ConnectionCls = (
+                OneWriteHTTPSConnection if parsed.scheme == "https" else OneWriteHTTPConnection
+            )
         self._timeout = (
             urllib3.Timeout(connect=self.timeout[0], read=self.timeout[1])
             if isinstance(self.timeout, tuple)
