@@ -24,19 +24,26 @@ def build_parser() -> argparse.ArgumentParser:
         prog="zaqar-reference-server",
         description="An in-process OpenStack Zaqar server: API v2, and v1.1 unless --no-v1-1.",
     )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8888)
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8888,
+                        help="port for HTTP and websocket (default 8888; 0 picks a free one)")
     parser.add_argument("--store", default="memory", help="memory (default) or sqlite:PATH")
     parser.add_argument("--signed-url-key", help="secret key for signed URLs")
     parser.add_argument("--strict-policy", action="store_true",
                         help="apply Zaqar's default policy (admin endpoints need X-Roles: admin)")
-    parser.add_argument("--require-confirmation", action="store_true")
-    parser.add_argument("--enable-checksum", action="store_true")
+    parser.add_argument("--require-confirmation", action="store_true",
+                        help="webhook subscriptions get a confirmation request and receive "
+                             "nothing until confirmed")
+    parser.add_argument("--enable-checksum", action="store_true",
+                        help="store an MD5 checksum with every message and return it")
     parser.add_argument("--token", action="append", type=parse_token, default=[],
                         metavar="TOKEN=PROJECT[:role,role]",
                         help="accept this X-Auth-Token (repeatable); enables token auth")
-    parser.add_argument("--no-admin-mode", action="store_true")
-    parser.add_argument("--no-pooling", action="store_true")
+    parser.add_argument("--no-admin-mode", action="store_true",
+                        help="no /health, /pools or /flavors (admin_mode = False)")
+    parser.add_argument("--no-pooling", action="store_true",
+                        help="no /pools or /flavors (pooling = False)")
     parser.add_argument("--no-v1-1", action="store_true",
                         help="do not serve /v1.1 (as Zaqar 22 and later, or 21 without "
                              "enable_deprecated_api_versions)")
