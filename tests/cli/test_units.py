@@ -75,6 +75,11 @@ def test_entry_points_resolve() -> None:
             assert not attr or hasattr(loaded, attr), line
     v2 = {line.split(" = ")[0] for line in ENTRY_POINTS["openstack.messaging.v2"]}
     assert {"queue_create", "queue_signed_url", "messaging_message_watch"} <= v2
+    # Topics: v2 only, always under ``messaging``.
+    topics = {name for name in v2 if "topic" in name}
+    assert len(topics) == 12 and all(name.startswith("messaging_topic_") for name in topics)
+    v1 = {line.split(" = ")[0] for line in ENTRY_POINTS["openstack.messaging.v1"]}
+    assert not any("topic" in name for name in v1)
 
 
 # -- watch ------------------------------------------------------------------
@@ -196,6 +201,18 @@ def test_make_client_keystone_passes_the_session_and_no_cache() -> None:
     with contextlib.suppress(ZaqarError):  # no websocket transport installed
         assert plugin.make_client(ws).api_url == "ws://zaqar.example:8888"
     assert ws.lookups[0][0] == "messaging-websocket"
+
+
+def test_make_client_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OS_MESSAGE_RETRIES", raising=False)
+    assert plugin.make_client(FakeInstance("none"))._transport.retry.max_retries == 3
+    client = plugin.make_client(FakeInstance("none", message_retries="0"))
+    assert client._transport.retry.max_retries == 0
+    monkeypatch.setenv("OS_MESSAGE_RETRIES", "5")
+    assert plugin.make_client(FakeInstance("none"))._transport.retry.max_retries == 5
+    for bad in ("-1", "often"):
+        with pytest.raises(exceptions.CommandError, match="--os-message-retries"):
+            plugin.make_client(FakeInstance("none", message_retries=bad))
 
 
 def test_check_api_version() -> None:

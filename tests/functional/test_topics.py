@@ -32,6 +32,12 @@ def test_topic_create_list_metadata_stats_delete(reference_backend: Backend) -> 
     assert list(client.list_queues()) == []  # topics and queues are separate namespaces
 
 
+def test_topic_name_errors_say_topic() -> None:
+    client = Client("http://127.0.0.1:9", conf={"auth_opts": {"backend": "noauth"}})
+    with pytest.raises(errors.InvalidNameError, match=r"^Topic name 'bad name!' is invalid"):
+        client.topic("bad name!")
+
+
 def test_topics_have_no_claims_or_signed_urls(client: Client) -> None:
     topic = client.topic("plain")
     with pytest.raises(errors.InvalidOperation):
@@ -50,6 +56,8 @@ def test_topic_messages_and_subscriptions(reference_backend: Backend) -> None:
     assert len(list(topic.messages(echo=True))) == 2
     sid = topic.subscribe("http://127.0.0.1:9/hook", ttl=3600)
     assert [s["id"] for s in topic.subscriptions()] == [sid]
+    got = topic.subscription(sid)
+    assert (got["id"], got["subscriber"], got["ttl"]) == (sid, "http://127.0.0.1:9/hook", 3600)
     topic.unsubscribe(sid)
     assert topic.subscriptions() == []
 

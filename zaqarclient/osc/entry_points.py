@@ -52,6 +52,22 @@ _V2_ONLY = {
     "versions": f"{_V2}.service:Versions",
 }
 
+# Topics (API v2 only): ``openstack messaging topic ...``, no short aliases.
+_TOPIC = {
+    "topic_create": f"{_V2}.topics:CreateTopic",
+    "topic_delete": f"{_V2}.topics:DeleteTopic",
+    "topic_list": f"{_V2}.topics:ListTopics",
+    "topic_stats": f"{_V2}.topics:GetTopicStats",
+    "topic_purge": f"{_V2}.topics:PurgeTopic",
+    "topic_get_metadata": f"{_V2}.topics:GetTopicMetadata",
+    "topic_set_metadata": f"{_V2}.topics:SetTopicMetadata",
+    "topic_message_post": f"{_V2}.topics:PostTopicMessages",
+    "topic_message_list": f"{_V2}.topics:ListTopicMessages",
+    "topic_subscription_create": f"{_V2}.topics:CreateTopicSubscription",
+    "topic_subscription_list": f"{_V2}.topics:ListTopicSubscriptions",
+    "topic_subscription_delete": f"{_V2}.topics:DeleteTopicSubscription",
+}
+
 # API 1.1 has no subscriptions, signed URLs, purge or queue existence probe;
 # OSC loads this group as openstack.messaging.v1.
 _V1_1 = {
@@ -74,7 +90,7 @@ def _lines(commands: dict[str, str], prefix: str) -> list[str]:
 
 ENTRY_POINTS: dict[str, list[str]] = {
     "openstack.cli.extension": ["messaging = zaqarclient.osc.plugin"],
-    "openstack.messaging.v2": _lines({**_QUEUE, **_V2_ONLY}, "messaging_")
+    "openstack.messaging.v2": _lines({**_QUEUE, **_V2_ONLY, **_TOPIC}, "messaging_")
     + _lines(_QUEUE_ALIASES, ""),
     "openstack.messaging.v1": _lines(_V1_1, "messaging_") + _lines(_V1_1_ALIASES, ""),
 }

@@ -54,6 +54,24 @@ def _setting(instance: Any, name: str) -> Any:
     return _config(instance).get(name) or os.environ.get("OS_" + name.upper()) or None
 
 
+def _retries(instance: Any) -> int | None:
+    """``--os-message-retries``: how often a failed idempotent request is resent."""
+    value = _config(instance).get("message_retries")
+    if value is None or value == "":
+        value = os.environ.get("OS_MESSAGE_RETRIES") or None
+    if value is None:
+        return None
+    try:
+        retries = int(value)
+    except (TypeError, ValueError):
+        retries = -1
+    if retries < 0:
+        raise exceptions.CommandError(
+            f"--os-message-retries must be a whole number, 0 or more; got {value!r}"
+        )
+    return retries
+
+
 def _auth_type(instance: Any) -> str:
     name = _config(instance).get("auth_type") or getattr(instance, "auth_plugin_name", None)
     return str(name or "")
@@ -125,6 +143,9 @@ def make_client(instance: Any) -> Any:
         endpoint = "ws" + endpoint[len("http") :]
     LOG.debug("messaging: API %s at %s (auth %s)", version, endpoint, backend)
     conf: dict[str, Any] = {"auth_opts": {"backend": backend, "options": options}}
+    retries = _retries(instance)
+    if retries is not None:
+        conf["retries"] = retries
     client_id = _setting(instance, "message_client_id")
     if client_id:
         conf["client_uuid"] = client_id
@@ -166,5 +187,13 @@ def build_option_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentPar
         default=osc_utils.env("OS_MESSAGE_TRANSPORT", default="http"),
         help="Talk to Zaqar over http or websocket (service type messaging-websocket) "
         "(env: OS_MESSAGE_TRANSPORT)",
+    )
+    parser.add_argument(
+        "--os-message-retries",
+        metavar="<count>",
+        default=osc_utils.env("OS_MESSAGE_RETRIES"),
+        help="How often to resend an idempotent request after a connection error or a "
+        "429/502/503/504 answer, with backoff; 0 turns retries off "
+        "(env: OS_MESSAGE_RETRIES; default: 3)",
     )
     return parser

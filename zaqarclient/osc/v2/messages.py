@@ -1,11 +1,11 @@
-"""``messaging message post|list|get|delete|pop``."""
+"""``messaging message post|list|get|delete|pop``; the post and list helpers topics share."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TextIO
 
 from osc_lib import exceptions
@@ -125,6 +125,88 @@ def message_row(message: Any) -> tuple[Any, ...]:
     )
 
 
+def add_post_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``message post`` after the queue (or topic) name."""
+    parser.add_argument(
+        "messages",
+        metavar="<messages>",
+        nargs="?",
+        help='Messages as JSON, e.g. \'[{"body": {"event": "x"}, "ttl": 300}]\'; - reads stdin',
+    )
+    parser.add_argument(
+        "--file", metavar="<path>", help="Read the messages from a file (- for stdin)"
+    )
+    parser.add_argument(
+        "--max-request-bytes",
+        metavar="<bytes>",
+        type=common.positive_int,
+        default=MAX_POST_BYTES,
+        help="Split posts so each request body stays within this size "
+        f"(default: {MAX_POST_BYTES}, Zaqar's limit)",
+    )
+    common.add_client_id(parser)
+
+
+def post_all(target: Any, parsed_args: argparse.Namespace) -> list[str]:
+    """Post the messages ``add_post_arguments`` read to a queue or topic; their ids."""
+    messages = parse_messages(_read_source(parsed_args, sys.stdin))
+    try:
+        batches = split_batches(messages, parsed_args.max_request_bytes)
+    except ValueError as error:
+        raise exceptions.CommandError(str(error)) from error
+    progress = _Progress(len(batches), sys.stderr)
+    ids: list[str] = []
+    for done, batch in enumerate(batches, 1):
+        result = target.post(batch)
+        ids.extend(_message_id(href) for href in result.get("resources", []))
+        progress.update(done)
+    return ids
+
+
+def add_list_arguments(parser: argparse.ArgumentParser, claims: bool = True) -> None:
+    """The options of ``message list`` (``claims=False``: no ``--include-claimed``)."""
+    common.add_option(
+        parser,
+        "--message-ids",
+        "--message_ids",
+        metavar="<ids>",
+        help="Comma list of message ids to show (at most 20)",
+    )
+    common.add_paging(parser, "message")
+    parser.add_argument(
+        "--echo", action="store_true", help="Include messages posted with this client id"
+    )
+    if claims:
+        common.add_option(
+            parser,
+            "--include-claimed",
+            "--include_claimed",
+            action="store_true",
+            help="Include claimed messages",
+        )
+    common.add_option(
+        parser,
+        "--include-delayed",
+        "--include_delayed",
+        action="store_true",
+        help="Include messages that are still delayed",
+    )
+    common.add_client_id(parser)
+
+
+def list_all(target: Any, parsed_args: argparse.Namespace) -> Iterator[Any]:
+    """The messages of a queue or topic that ``add_list_arguments`` asked for."""
+    if parsed_args.message_ids:
+        found: Iterable[Any] = target.messages(*common.comma_list(parsed_args.message_ids))
+    else:
+        params = common.page_params(parsed_args)
+        for flag in ("echo", "include_claimed", "include_delayed"):
+            if getattr(parsed_args, flag, False):
+                params[flag] = True
+        found = target.messages(**params)
+    return common.capped(found, parsed_args.limit)
+
+
 def _add_queue_name(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("queue_name", metavar="<queue_name>", help="Name of the queue")
 
@@ -140,41 +222,13 @@ class PostMessages(common.Lister):
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         _add_queue_name(parser)
-        parser.add_argument(
-            "messages",
-            metavar="<messages>",
-            nargs="?",
-            help='Messages as JSON, e.g. \'[{"body": {"event": "x"}, "ttl": 300}]\'; - reads stdin',
-        )
-        parser.add_argument(
-            "--file", metavar="<path>", help="Read the messages from a file (- for stdin)"
-        )
-        parser.add_argument(
-            "--max-request-bytes",
-            metavar="<bytes>",
-            type=common.positive_int,
-            default=MAX_POST_BYTES,
-            help="Split posts so each request body stays within this size "
-            f"(default: {MAX_POST_BYTES}, Zaqar's limit)",
-        )
-        common.add_client_id(parser)
+        add_post_arguments(parser)
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
-        messages = parse_messages(_read_source(parsed_args, sys.stdin))
-        try:
-            batches = split_batches(messages, parsed_args.max_request_bytes)
-        except ValueError as error:
-            raise exceptions.CommandError(str(error)) from error
         client = common.with_client_id(common.client_of(self), parsed_args.client_id)
         queue = client.queue(parsed_args.queue_name, auto_create=False)
-        progress = _Progress(len(batches), sys.stderr)
-        ids: list[str] = []
-        for done, batch in enumerate(batches, 1):
-            result = queue.post(batch)
-            ids.extend(_message_id(href) for href in result.get("resources", []))
-            progress.update(done)
-        return ("ID",), [(message_id,) for message_id in ids]
+        return ("ID",), [(message_id,) for message_id in post_all(queue, parsed_args)]
 
 
 class ListMessages(common.Lister):
@@ -183,47 +237,13 @@ class ListMessages(common.Lister):
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         _add_queue_name(parser)
-        common.add_option(
-            parser,
-            "--message-ids",
-            "--message_ids",
-            metavar="<ids>",
-            help="Comma list of message ids to show (at most 20)",
-        )
-        common.add_paging(parser, "message")
-        parser.add_argument(
-            "--echo", action="store_true", help="Include messages posted with this client id"
-        )
-        common.add_option(
-            parser,
-            "--include-claimed",
-            "--include_claimed",
-            action="store_true",
-            help="Include claimed messages",
-        )
-        common.add_option(
-            parser,
-            "--include-delayed",
-            "--include_delayed",
-            action="store_true",
-            help="Include messages that are still delayed",
-        )
-        common.add_client_id(parser)
+        add_list_arguments(parser)
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
         client = common.with_client_id(common.client_of(self), parsed_args.client_id)
         queue = client.queue(parsed_args.queue_name, auto_create=False)
-        if parsed_args.message_ids:
-            found: Iterable[Any] = queue.messages(*common.comma_list(parsed_args.message_ids))
-        else:
-            params = common.page_params(parsed_args)
-            for flag in ("echo", "include_claimed", "include_delayed"):
-                if getattr(parsed_args, flag):
-                    params[flag] = True
-            found = queue.messages(**params)
-        items = common.capped(found, parsed_args.limit)
-        return LIST_COLUMNS, [message_row(message) for message in items]
+        return LIST_COLUMNS, [message_row(message) for message in list_all(queue, parsed_args)]
 
 
 class GetMessage(common.ShowOne):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from zaqarclient.errors import InvalidNameError
 from zaqarclient.queues.v2 import claim as claim_api
@@ -62,6 +62,8 @@ class Queue:
     """
 
     message_module = message_api
+    #: What error messages call this resource ("Topic name ... is invalid").
+    kind: ClassVar[str] = "queue"
 
     def __init__(
         self,
@@ -73,7 +75,7 @@ class Queue:
         force_create: bool = False,
     ) -> None:
         self.client = client
-        self._name = validate_name(name)
+        self._name = validate_name(name, self.kind)
         self._href = href
         self._metadata: dict[str, Any] | None = dict(metadata) if metadata is not None else None
         if auto_create:

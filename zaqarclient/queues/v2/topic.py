@@ -29,6 +29,8 @@ _RENAMES = (
 class Topic(queues.Queue):
     """A Zaqar topic: the queue API minus claims and signed URLs."""
 
+    kind = "topic"
+
     def __repr__(self) -> str:
         return f"<Topic name:{self.name}>"
 
@@ -76,6 +78,11 @@ class Topic(queues.Queue):
             seen.add(href)
             data = self.client.follow(href) or {}
         return found
+
+    def subscription(self, subscription_id: str) -> dict[str, Any]:
+        """One of the topic's subscriptions as a dict (``id``, ``subscriber``, ``ttl``...)."""
+        data = self._call("subscription_get", subscription_id=subscription_id)
+        return dict(data.deserialized_content or {})
 
     def unsubscribe(self, subscription_id: str) -> None:
         """Delete one of the topic's subscriptions."""
