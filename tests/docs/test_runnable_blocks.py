@@ -22,6 +22,7 @@ REQUIRED = {
     "user/messages.rst",
     "user/claims.rst",
     "user/signed-urls.rst",
+    "user/topics.rst",
     "user/errors.rst",
     "user/logging.rst",
     "user/v1_1.rst",
