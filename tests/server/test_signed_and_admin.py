@@ -163,3 +163,13 @@ def test_topics(api: Api) -> None:
                     ).status_code == 201
     assert api.post("/v2/topics/t1/purge").status_code == 204
     assert api.delete("/v2/topics/t1").status_code == 204
+
+
+def test_missing_topic_and_queue_name_their_kind(api: Api) -> None:
+    change = [{"op": "add", "path": "/metadata/a", "value": 1}]
+    ct = {"Content-Type": "application/openstack-messaging-v2.0-json-patch"}
+    topic = api.patch("/v2/topics/absent", change, headers=ct)
+    assert topic.status_code == 404
+    assert topic.json()["description"] == "Topic absent does not exist for project p1"
+    queue = api.patch("/v2/queues/absent", change, headers=ct)
+    assert queue.json()["description"] == "Queue absent does not exist for project p1"

@@ -25,6 +25,12 @@ _LIST_FIELDS = ("marker", "limit", "detailed", "name", "with_count")
 _OPS = ("add", "remove", "replace")
 
 
+
+def _does_not_exist(ctx: Ctx) -> HTTPError:
+    """Zaqar's storage text for a missing queue, or topic on the topic routes."""
+    kind = "Topic" if is_topic(ctx) else "Queue"
+    return not_found(f"{kind} {ctx.queue} does not exist for project {ctx.project}")
+
 def list_queues(ctx: Ctx) -> ServerResponse:
     topic = "topics" in ctx.path.rsplit("/", 1)[-1]
     q = ctx.query
@@ -174,7 +180,7 @@ def patch_queue(ctx: Ctx) -> ServerResponse:
     store = ctx.app.storage
     meta = store.queue_get(scope(ctx), ctx.queue)
     if meta is None:
-        raise not_found(f"Queue {ctx.queue} does not exist for project {ctx.project}")
+        raise _does_not_exist(ctx)
     reserved = views.reserved_defaults(config)
     for op, key, value in ops:
         if op == "add":
@@ -194,7 +200,7 @@ def patch_queue(ctx: Ctx) -> ServerResponse:
     try:
         store.queue_set_metadata(scope(ctx), ctx.queue, meta)
     except StorageError:
-        raise not_found(f"Queue {ctx.queue} does not exist for project {ctx.project}") from None
+        raise _does_not_exist(ctx) from None
     return ctx.json(200, views.merged_metadata(meta, config, is_topic(ctx)))
 
 
