@@ -17,6 +17,7 @@ def test_v1_1_session_matches_real_zaqar(real_zaqar_v1_1: RealZaqar) -> None:
     # As the real server: admin mode on, pooling off, v1.1 enabled (the default).
     with reference_server(pooling=False) as ref:
         report = run_pair("v1.1", ref.url, real_zaqar_v1_1.url)
+    print(report.render().splitlines()[2])  # the agreement figure, shown with -s
     assert report.ok, "\n" + report.render()
 
 
@@ -25,4 +26,5 @@ def test_v1_1_pooling_session_matches_real_zaqar(real_zaqar_v1_1_pooling: RealZa
     with reference_server(pooling=True) as ref:
         # Both sides name the same redis server; the session picks the dbids.
         report = run_pair("v1.1-pooling", ref.url, real.url, real.redis_uri, real.redis_uri)
+    print(report.render().splitlines()[2])  # the agreement figure, shown with -s
     assert report.ok, "\n" + report.render()

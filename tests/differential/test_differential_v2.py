@@ -16,6 +16,7 @@ from tests.support.real_zaqar import RealZaqar
 def test_v2_session_matches_real_zaqar(real_zaqar_v2: RealZaqar) -> None:
     with reference_server(pooling=False, enable_v1_1=False) as ref:
         report = run_pair("v2", ref.url, real_zaqar_v2.url)
+    print(report.render().splitlines()[2])  # the agreement figure, shown with -s
     assert report.ok, "\n" + report.render()
 
 
@@ -29,4 +30,5 @@ def test_pooling_session_matches_real_zaqar(real_zaqar_v2_pooling: RealZaqar) ->
             pool_uri_a=f"{real.redis_uri}?dbid=11",
             pool_uri_b=f"{real.redis_uri}?dbid=12",
         )
+    print(report.render().splitlines()[2])  # the agreement figure, shown with -s
     assert report.ok, "\n" + report.render()
