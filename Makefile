@@ -41,6 +41,8 @@ demo: venv
 
 bench: venv real-zaqar
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/server_bench.py --real
+	$(PY) benchmarks/ws_bench.py --reference
 
 docs: venv
 	$(VENV)/bin/sphinx-build -W -b html doc/source doc/build/html
