@@ -42,6 +42,21 @@ V2_KNOWN: dict[str, Known] = {
     ),
 }
 
+# The edge-case session (session_v2_edges.py).
+V2_EDGES_KNOWN: dict[str, Known] = {
+    "q-queues-unknown-param": V2_KNOWN["queues-list-meta-filter"],
+    "q-queues-filter-encoded-comma": V2_KNOWN["queues-list-meta-filter"],
+    "ids-dup": Known(
+        REDIS + "redis fetches each listed id (a repeated id comes back twice); mongo "
+        "selects with $in (once)"
+    ),
+    "id-delete-cid-24hex": Known(
+        REDIS + "redis claim ids are UUIDs, so a 24-hex claim_id is an unknown claim; mongo "
+        "takes it as an ObjectId and reports the message as not claimed",
+        ("description", "body"),
+    ),
+}
+
 CAPABILITIES = REDIS + "flavor capabilities are the pool driver's (redis has no DURABILITY)"
 
 POOLING_KNOWN: dict[str, Known] = {

@@ -14,12 +14,19 @@ from __future__ import annotations
 import dataclasses
 
 from tests.differential.compare import Known, Report, compare
-from tests.differential.known import POOLING_KNOWN, V1_1_KNOWN, V1_1_POOLING_KNOWN, V2_KNOWN
+from tests.differential.known import (
+    POOLING_KNOWN,
+    V1_1_KNOWN,
+    V1_1_POOLING_KNOWN,
+    V2_EDGES_KNOWN,
+    V2_KNOWN,
+)
 from tests.differential.runner import new_variables, run_session
 from tests.differential.session_pooling import POOLING_SESSION
 from tests.differential.session_v1_1 import V1_1_SESSION
 from tests.differential.session_v1_1_pooling import V1_1_POOLING_SESSION
 from tests.differential.session_v2 import V2_SESSION
+from tests.differential.session_v2_edges import V2_EDGES_SESSION
 from tests.differential.steps import Step
 
 
@@ -34,6 +41,7 @@ class Session:
 
 SESSIONS: dict[str, Session] = {
     "v2": Session(V2_SESSION, V2_KNOWN),
+    "v2-edges": Session(V2_EDGES_SESSION, V2_EDGES_KNOWN),
     "pooling": Session(POOLING_SESSION, POOLING_KNOWN, ("project", "run", "pool_uri")),
     "v1.1": Session(V1_1_SESSION, V1_1_KNOWN),
     "v1.1-pooling": Session(

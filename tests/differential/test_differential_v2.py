@@ -32,3 +32,10 @@ def test_pooling_session_matches_real_zaqar(real_zaqar_v2_pooling: RealZaqar) ->
         )
     print(report.render().splitlines()[2])  # the agreement figure, shown with -s
     assert report.ok, "\n" + report.render()
+
+
+def test_v2_edges_session_matches_real_zaqar(real_zaqar_v2: RealZaqar) -> None:
+    with reference_server(pooling=False, enable_v1_1=False) as ref:
+        report = run_pair("v2-edges", ref.url, real_zaqar_v2.url)
+    print(report.render().splitlines()[2])  # the agreement figure, shown with -s
+    assert report.ok, "\n" + report.render()

@@ -20,46 +20,73 @@ def escape(text: str) -> str:
     return text.translate(_XML_ESCAPES)
 
 
+def _media_range(item: str) -> tuple[str, str, float, dict[str, str]]:
+    """One Accept media range as falcon parses it; ValueError when it is malformed."""
+    full, _, rest = item.partition(";")
+    params: dict[str, str] = {}
+    for part in rest.split(";") if rest else ():
+        name, equals, value = part.partition("=")
+        if equals:
+            params[name.strip().lower()] = value.strip()
+    full = full.strip()
+    if full == "*":
+        full = "*/*"
+    main, slash, sub = full.partition("/")
+    if not slash:
+        raise ValueError("The media range value must contain type/subtype.")
+    q = 1.0
+    if "q" in params:
+        q = float(params.pop("q"))  # ValueError for garbage, as falcon
+        if not 0.0 <= q <= 1.0:
+            raise ValueError("q out of range")
+    return main.strip(), sub.strip(), q, params
+
+
 def _quality(accept: str, media: str) -> float:
-    """The q-value the Accept header gives `media` (best matching range; 0 if none)."""
-    main = media.split("/")[0]
-    best = -1
-    quality = 0.0
+    """The q-value of the most specific range of `accept` matching `media` (falcon 4).
+
+    Types compare case-sensitively (`APPLICATION/JSON` does not match), and one
+    malformed range makes the whole header unusable (ValueError).
+    """
+    main, sub = media.split("/")
+    best: tuple[int, int, int, float] = (-1, -1, -1, 0.0)
     for item in accept.split(","):
-        rng, _, params = item.strip().partition(";")
-        rng = rng.strip().lower()
-        if rng == media:
-            fitness = 2
-        elif rng == f"{main}/*":
-            fitness = 1
-        elif rng in ("*/*", "*"):
-            fitness = 0
-        else:
+        r_main, r_sub, q, params = _media_range(item)
+        if r_main == "*":
+            main_score = 0
+        elif r_main != main:
             continue
-        q = 1.0
-        for param in params.split(";"):
-            key, _, value = param.strip().partition("=")
-            if key.strip() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        if fitness > best:
-            best, quality = fitness, q
-    return quality
+        else:
+            main_score = 1
+        if r_sub == "*":
+            sub_score = 0
+        elif r_sub != sub:
+            continue
+        else:
+            sub_score = 1
+        # `media` has no parameters: a range with parameters is a less exact match.
+        best = max(best, (main_score, sub_score, 0 if params else 1, q))
+    return best[-1]
+
+
+def _safe_quality(accept: str, media: str) -> float:
+    try:
+        return _quality(accept, media)
+    except ValueError:
+        return 0.0
 
 
 def accepts_json(accept: str | None) -> bool:
     """Whether an Accept header admits application/json (missing counts as yes)."""
-    return not accept or _quality(accept, JSON_CT) > 0
+    return not accept or accept == "*/*" or _safe_quality(accept, JSON_CT) > 0
 
 
 def error_media(accept: str | None) -> str | None:
     """The media type falcon would encode an error in, or None for no body."""
     if not accept:
         return JSON_CT
-    json_q = _quality(accept, JSON_CT)
-    xml_q, xml_type = max((_quality(accept, t), t) for t in reversed(_XML_TYPES))
+    json_q = _safe_quality(accept, JSON_CT)
+    xml_q, xml_type = max((_safe_quality(accept, t), t) for t in reversed(_XML_TYPES))
     if json_q > 0 and json_q >= xml_q:
         return JSON_CT
     if xml_q > 0:

@@ -19,44 +19,67 @@ def _invalid_param(name: str, detail: str) -> HTTPError:
 
 
 class Query:
-    """Parsed query string; raw (still percent-encoded) values are kept for list splitting."""
+    """A query string parsed as Zaqar's falcon does (``auto_parse_qs_csv``, no blanks).
 
-    __slots__ = ("_raw", "read")
+    A value holding a literal comma becomes a list (blank items dropped, so
+    ``ids=,,`` is an empty list); ``%2C`` stays inside one item. A repeated name
+    collects every value; scalar reads take the last one.
+    """
+
+    __slots__ = ("_params", "read")
 
     def __init__(self, query: str) -> None:
-        raw: dict[str, list[str]] = {}
-        if query:
-            for part in query.split("&"):
-                if not part:
-                    continue
-                key, _, value = part.partition("=")
-                if not value:
-                    continue  # falcon drops blank values: `echo=` counts as absent
-                raw.setdefault(unquote_plus(key), []).append(value)
-        self._raw = raw
+        params: dict[str, str | list[str]] = {}
+        for part in query.split("&") if query else ():
+            key, _, value = part.partition("=")
+            if not value:
+                continue  # falcon drops blank values: `echo=` counts as absent
+            key = unquote_plus(key)
+            if "," in value:
+                items: list[str] = [unquote_plus(v) for v in value.split(",") if v]
+            else:
+                items = [unquote_plus(value)]
+            old = params.get(key)
+            if old is None:
+                params[key] = items if "," in value else items[0]
+            elif isinstance(old, list):
+                old.extend(items)
+            else:
+                params[key] = [old, *items]
+        self._params = params
         # Recognised parameters, in the order the handler read them (for `next` links).
         self.read: dict[str, Any] = {}
 
     def names(self) -> list[str]:
-        return list(self._raw)
+        return list(self._params)
 
     def has(self, name: str) -> bool:
-        return name in self._raw
+        return name in self._params
+
+    def value(self, name: str) -> str | list[str] | None:
+        """The value as falcon holds it: a string, or a list for repeats and commas."""
+        return self._params.get(name)
+
+    def _last(self, name: str) -> str | None:
+        value = self._params.get(name)
+        if isinstance(value, list):
+            if not value:
+                # falcon takes the last value; `limit=,` leaves none and falcon fails
+                # with an IndexError, which Zaqar reports as a 500.
+                raise HTTPError(500, "Internal server error", "list index out of range")
+            return value[-1]
+        return value
 
     def get(self, name: str, store: bool = True) -> str | None:
-        values = self._raw.get(name)
-        if values is None:
-            return None
-        value = unquote_plus(values[-1])
-        if store:
+        value = self._last(name)
+        if value is not None and store:
             self.read[name] = value
         return value
 
     def get_int(self, name: str, store: bool = True) -> int | None:
-        values = self._raw.get(name)
-        if values is None:
+        text = self._last(name)
+        if text is None:
             return None
-        text = unquote_plus(values[-1])
         try:
             value = int(text)
         except ValueError:
@@ -66,10 +89,9 @@ class Query:
         return value
 
     def get_bool(self, name: str, store: bool = True) -> bool | None:
-        values = self._raw.get(name)
-        if values is None:
+        text = self._last(name)
+        if text is None:
             return None
-        text = unquote_plus(values[-1])
         if text in _TRUE:
             value = True
         elif text in _FALSE:
@@ -83,14 +105,11 @@ class Query:
         return value
 
     def get_list(self, name: str) -> list[str] | None:
-        """Split on literal commas only; `%2C` stays inside one item."""
-        values = self._raw.get(name)
-        if values is None:
+        """Every value of ``name``, comma lists split (``%2C`` stays inside one item)."""
+        value = self._params.get(name)
+        if value is None:
             return None
-        items: list[str] = []
-        for value in values:
-            items.extend(unquote_plus(piece) for piece in value.split(","))
-        return items
+        return list(value) if isinstance(value, list) else [value]
 
     def next_href(self, path: str, marker: Any) -> str:
         """The `next` link: path plus the recognised parameters, marker replaced or appended."""

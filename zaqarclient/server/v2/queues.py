@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from zaqarclient.server import views
@@ -34,20 +35,28 @@ def _does_not_exist(ctx: Ctx) -> HTTPError:
 def list_queues(ctx: Ctx) -> ServerResponse:
     topic = "topics" in ctx.path.rsplit("/", 1)[-1]
     q = ctx.query
+    filters: dict[str, Any] = {}
+    for key in q.names():
+        if key in _LIST_FIELDS:
+            continue
+        value = q.value(key) or ""
+        if isinstance(value, list):
+            # Zaqar int()s every filter value first; a list (a repeated name or a
+            # comma) raises a TypeError there, which it reports as a 500.
+            raise HTTPError(
+                500, "Internal server error",
+                "int() argument must be a string, a bytes-like object or a real number, "
+                "not 'list'",
+            )
+        try:
+            filters[key] = int(value)
+        except ValueError:
+            filters[key] = value
     marker = q.get("marker")
     limit = q.get_int("limit")
     detailed = q.get_bool("detailed")
     name = q.get("name")
     with_count = False if topic else q.get_bool("with_count")
-    filters: dict[str, Any] = {}
-    for key in q.names():
-        if key in _LIST_FIELDS:
-            continue
-        value = q.get(key, store=False) or ""
-        try:
-            filters[key] = int(value)
-        except ValueError:
-            filters[key] = value
     limit = page_limit(limit, ctx.app.config.max_queues_per_page, queue_style=True)
     store = ctx.app.storage
     scope_ = ctx.project if not topic else scope_for_topics(ctx)
@@ -115,10 +124,21 @@ def delete_queue(ctx: Ctx) -> ServerResponse:
 
 
 def _pointer(path: Any) -> list[str]:
+    """Zaqar's limited JSON pointer; a non-string path fails with a non-validation error."""
     if not isinstance(path, str):
-        raise ValueError(f"Pointer `{path}` does not start with \"/\".")
+        raise TypeError(f"pointer {path!r} is not a string")
     if not path.startswith("/"):
         raise ValueError(f'Pointer `{path}` does not start with "/".')
+    if re.search(r"/\s*?/", path[1:]):
+        raise ValueError(f'Pointer `{path}` contains adjacent "/".')
+    if len(path) > 1 and path.endswith("/"):
+        raise ValueError(f'Pointer `{path}` end with "/".')
+    if path[1:].strip() == "/":
+        raise ValueError(f"Pointer `{path}` does not contains valid token.")
+    if re.search(r"~[^01]", path) or path.endswith("~"):
+        raise ValueError(
+            f'Pointer `{path}` contains "~" not part of a recognized escape sequence.'
+        )
     return [p.replace("~1", "/").replace("~0", "~").strip() for p in path.lstrip("/").split("/")]
 
 
@@ -177,6 +197,9 @@ def patch_queue(ctx: Ctx) -> ServerResponse:
         ops = _parse_changes(changes)
     except ValueError as exc:
         raise bad_request_body(str(exc)) from None
+    except TypeError:
+        # Zaqar turns any non-validation error of the patch into a 503.
+        raise unavailable("Queue could not be updated.") from None
     store = ctx.app.storage
     meta = store.queue_get(scope(ctx), ctx.queue)
     if meta is None:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from zaqarclient.server import signing
 from zaqarclient.server.context import Ctx
-from zaqarclient.server.protocol import ServerResponse, bad_request_api, bad_request_body
+from zaqarclient.server.protocol import (
+    HTTPError,
+    ServerResponse,
+    bad_request_api,
+    bad_request_body,
+)
 
 _KNOWN = {"paths", "methods", "expires"}
 _VALID_PATHS = {"messages", "subscriptions", "claims"}
@@ -14,8 +19,15 @@ def _set_repr(items: set[str]) -> str:
     return "{" + ", ".join(repr(i) for i in sorted(items)) + "}"
 
 
+def _internal(description: str) -> HTTPError:
+    return HTTPError(500, "Internal server error", description)
+
+
 def share(ctx: Ctx) -> ServerResponse:
     doc = ctx.json_body()
+    if isinstance(doc, list):
+        # Zaqar calls .keys() on the body: an array crashes it (falcon's 500).
+        raise _internal("'list' object has no attribute 'keys'")
     if not isinstance(doc, dict):
         raise bad_request_body("Document type not supported.")
     unknown = set(doc) - _KNOWN
@@ -28,8 +40,8 @@ def share(ctx: Ctx) -> ServerResponse:
     else:
         try:
             bad = set(paths) - _VALID_PATHS
-        except TypeError:
-            raise bad_request_api("`paths` must be a non-empty list") from None
+        except TypeError as exc:  # not iterable, or unhashable items: a crash in Zaqar
+            raise _internal(str(exc)) from None
         if bad:
             raise bad_request_api(f"Invalid paths: {_set_repr(bad)}")
         full = [f"{root}/{p}" for p in paths]

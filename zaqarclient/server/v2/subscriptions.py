@@ -33,11 +33,22 @@ def create(ctx: Ctx) -> ServerResponse:
         raise unavailable("Subscription could not be created.")
     if "subscriber" not in doc:
         raise bad_request_api("Missing parameter subscriber in body.")
-    check_subscription(doc, config)
     subscriber = doc["subscriber"]
+    if subscriber and not isinstance(subscriber, str):
+        # Zaqar's validation parses it as a URL and fails with a non-validation error.
+        raise unavailable("Subscription could not be created.")
+    check_subscription(doc, config)
     options = doc.get("options", {})
     ttl = doc.get("ttl", config.default_subscription_ttl)
-    if ttl is None or options is None or not isinstance(subscriber, str):
+    if ttl is None or not subscriber or not isinstance(subscriber, str):
+        # No ttl: the storage cannot compute the expiry; no subscriber: no
+        # notification driver for an empty scheme. Both are 503s in Zaqar.
+        raise unavailable("Subscription could not be created.")
+    if subscriber.startswith("trust+") and (
+        not isinstance(options, dict) or "trust_id" not in options
+    ):
+        # Without a trust_id Zaqar asks keystone for a trust, which a no-auth
+        # deployment cannot give (a 503).
         raise unavailable("Subscription could not be created.")
     sub, created = store.subscription_create(scope(ctx), ctx.queue, subscriber, ttl, options)
     if not created and sub.confirmed:
@@ -78,11 +89,14 @@ def update(ctx: Ctx) -> ServerResponse:
         raise bad_request_api("No subscription to create.")
     if not isinstance(doc, dict):
         raise bad_request_api("Subscriptions must be a dict.")
+    subscriber = doc.get("subscriber")
+    if subscriber and not isinstance(subscriber, str):
+        # Zaqar's URL parsing fails outside validation: its catch-all 400.
+        raise _not_updated(sid)
     check_subscription(doc, ctx.app.config)
     fields = {k: doc[k] for k in ("subscriber", "ttl", "options") if doc.get(k) is not None}
     if not fields:
-        raise HTTPError(400, "Unable to update subscription",
-                        f"Subscription {sid} could not be updated.")
+        raise _not_updated(sid)  # the storage's assertion, the same catch-all
     try:
         ctx.app.storage.subscription_update(scope(ctx), ctx.queue, sid, fields)
     except Missing as exc:
@@ -95,6 +109,12 @@ def update(ctx: Ctx) -> ServerResponse:
     return ctx.empty(204, location=ctx.path)
 
 
+def _not_updated(sid: str) -> HTTPError:
+    return HTTPError(
+        400, "Unable to update subscription", f"Subscription {sid} could not be updated."
+    )
+
+
 def delete(ctx: Ctx) -> ServerResponse:
     ctx.app.storage.subscription_delete(scope(ctx), ctx.queue, ctx.params["subscription_id"])
     return ctx.empty()
@@ -103,7 +123,11 @@ def delete(ctx: Ctx) -> ServerResponse:
 def confirm(ctx: Ctx) -> ServerResponse:
     sid = ctx.params["subscription_id"]
     doc = _document(ctx)
-    confirmed = doc.get("confirmed") if isinstance(doc, dict) else None
+    if not isinstance(doc, dict):
+        # Zaqar calls .get() on the body: a non-object fails outside validation.
+        raise HTTPError(400, "Unable to confirm subscription",
+                        f"Subscription {sid} could not be confirmed.")
+    confirmed = doc.get("confirmed")
     if not isinstance(confirmed, bool):
         raise bad_request_api("The 'confirmed' should be boolean.")
     try:
