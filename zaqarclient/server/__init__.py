@@ -58,10 +58,9 @@ DIFFERENCES: tuple[str, ...] = (
     "Token auth (`--token`) is a static token table standing in for keystonemiddleware.",
     "Confirmation e-mails use this server's own wording, not Zaqar's templates.",
     "Websocket: actions that pass the schema but have no handler in Zaqar (get_home_doc, "
-    "ping_node, check_node_health, pool_*, flavor_*) answer nothing and close the connection "
-    "(1011), as Zaqar's crash does (copied).",
-    "Websocket `authenticate` without token auth answers 200 `Authentified.`; Zaqar's handler "
-    "crashes and answers nothing.",
+    "ping_node, check_node_health, pool_*, flavor_*), `authenticate` without token auth and "
+    "an unhashable `action` answer nothing and close the connection (1011), as Zaqar's crash "
+    "does (copied).",
     "Websocket `message_list` also accepts a message id as `marker` (as Zaqar's Redis and SQL "
     "stores do), so clients can page without links; MongoDB answers an empty page.",
     "Websocket token auth never expires (static tokens), so the 4003 close is never sent.",

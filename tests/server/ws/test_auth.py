@@ -68,9 +68,3 @@ def test_signed_url_headers_before_auth(token_server: ReferenceServer) -> None:
     wrong = dict(headers, **{"URL-Signature": "0" * 64})
     assert conn.send("message_list", {"queue_name": "sq"}, wrong)["headers"] == {"status": 403}
     conn.close()
-
-
-def test_authenticate_in_no_auth_mode_answers(conn: Conn) -> None:
-    resp = conn.send("authenticate", headers={"X-Auth-Token": "x", "X-Project-ID": "p1"})
-    assert resp["headers"] == {"status": 200}
-    assert conn.send("queue_list")["headers"] == {"status": 200}

@@ -86,6 +86,41 @@ def test_unhandled_actions_answer_nothing_and_close(connect: Any) -> None:
         conn.recv()
 
 
+def test_authenticate_without_auth_and_unhashable_actions_close(connect: Any) -> None:
+    frames: list[dict[str, Any]] = [
+        {"action": "authenticate", "headers": {"X-Auth-Token": "t", "X-Project-ID": "p1"}},
+        {"action": ["queue_list"], "headers": {}},
+        {"action": {"a": 1}, "headers": {}},
+    ]
+    for frame in frames:
+        conn = connect()
+        conn.ws.send(json.dumps(frame))
+        with pytest.raises((WebSocketConnectionClosedException, ValueError)):
+            conn.recv()
+
+
+def test_listing_options_read_from_any_body(conn: Conn) -> None:
+    # Zaqar reads limit/ttl/grace with int() from every listing body (ValueError: 400,
+    # TypeError: 500) and hands all the options to the storage listing, which rejects
+    # the ones it does not take (500).
+    resp = conn.send("queue_list", {"ttl": "x"})
+    assert resp["headers"] == {"status": 400}
+    assert resp["body"] == {"exception": "invalid literal for int() with base 10: 'x'",
+                            "error": None}
+    resp = conn.send("queue_list", {"echo": True})
+    assert resp["headers"] == {"status": 500}
+    assert resp["body"] == {"exception": "Queue.list() got an unexpected keyword argument 'echo'",
+                            "error": "Unexpected error."}
+    resp = conn.send("message_list", {"queue_name": "q", "detailed": True})
+    assert resp["body"]["exception"] == (
+        "MessageController.list() got an unexpected keyword argument 'detailed'")
+    resp = conn.send("subscription_list", {"queue_name": "q", "limit": [1]})
+    assert resp["headers"] == {"status": 500}
+    assert resp["body"]["error"] == "Unexpected error."
+    resp = conn.send("subscription_list", {"queue_name": "q", "limit": "1"})
+    assert resp["headers"] == {"status": 200}
+
+
 def test_any_path_is_the_websocket_api(connect: object) -> None:
     conn = connect(path="/v2/whatever")  # type: ignore[operator]
     assert conn.send("queue_list")["headers"] == {"status": 200}

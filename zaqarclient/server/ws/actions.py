@@ -79,6 +79,39 @@ class Call:
         return None if value is None else int(value)
 
 
+# The optional fields Zaqar's listing endpoints read from any body, in the order it reads
+# them; the integer ones go through int(), so a ValueError answers 400 where the endpoint
+# catches it and a TypeError answers 500.
+_OPTIONS = ("marker", "limit", "detailed", "echo", "include_claimed", "include_delayed",
+            "ttl", "grace")
+_INT_OPTIONS = ("limit", "ttl", "grace")
+_TRUE = ("1", "t", "true", "on", "y", "yes")
+
+
+def _options(call: Call) -> dict[str, Any]:
+    """Every listing option present in the body, converted as Zaqar converts them."""
+    out: dict[str, Any] = {}
+    for name in _OPTIONS:
+        value = call.body.get(name)
+        if value is None:
+            continue
+        if name in _INT_OPTIONS:
+            out[name] = int(value)
+        elif name == "marker" or isinstance(value, bool):
+            out[name] = value
+        else:  # a lenient string-to-bool: anything unrecognised is False
+            out[name] = str(value).strip().lower() in _TRUE
+    return out
+
+
+def _no_stray(options: dict[str, Any], accepted: tuple[str, ...], function: str) -> None:
+    """Zaqar hands all the options to the storage listing, which rejects the ones it lacks."""
+    for name in options:
+        if name not in accepted:
+            raise Failure(500, f"{function}() got an unexpected keyword argument '{name}'",
+                          "Unexpected error.")
+
+
 def _invalid(exc: HTTPError | ValueError) -> Failure:
     text = exc.description if isinstance(exc, HTTPError) else str(exc)
     return Failure(400, str(text))
@@ -142,10 +175,12 @@ def _checked(item: Any, name: str, kind: type | None, default: Any) -> Any:
 
 
 def queue_list(call: Call) -> Reply:
-    limit = call.int_field("limit")
+    options = _options(call)
+    limit = options.get("limit")
     _limit(limit, call.app.config.max_queues_per_page, queue_style=True)
-    detailed = bool(call.body.get("detailed"))
-    marker = call.body.get("marker")
+    _no_stray(options, ("marker", "limit", "detailed"), "Queue.list")
+    detailed = bool(options.get("detailed"))
+    marker = options.get("marker")
     try:
         records = call.app.storage.queue_list(
             call.project, marker, limit or call.app.config.default_page_size, None, {}
@@ -216,11 +251,13 @@ def queue_purge(call: Call) -> Reply:
 
 def message_list(call: Call) -> Reply:
     config = call.app.config
-    body = call.body
-    limit = call.int_field("limit")
+    options = _options(call)
+    limit = options.get("limit")
     key = _client_id(call)
     _limit(limit, config.max_messages_per_page)
-    marker = body.get("marker")
+    _no_stray(options, ("marker", "limit", "echo", "include_claimed", "include_delayed"),
+              "MessageController.list")
+    marker = options.get("marker")
     try:
         number = int(marker) if marker is not None else None
     except ValueError:
@@ -232,8 +269,8 @@ def message_list(call: Call) -> Reply:
         number = found_marker.marker
     found = call.app.storage.message_list(
         call.project, call.queue, number, limit or config.default_page_size,
-        None if body.get("echo") else key, bool(body.get("include_claimed")),
-        bool(body.get("include_delayed")),
+        None if options.get("echo") else key, bool(options.get("include_claimed")),
+        bool(options.get("include_delayed")),
     )
     return Reply(200, {"messages": [_message(v) for v in found]})
 
@@ -430,12 +467,11 @@ def claim_delete(call: Call) -> Reply:
 
 
 def subscription_list(call: Call) -> Reply:
-    try:
-        limit = call.int_field("limit")
-    except (TypeError, ValueError) as exc:
-        raise Failure(400, str(exc)) from None
+    options = _options(call)  # ValueError: 400; TypeError (say, a list limit): 500
+    limit = options.get("limit")
     _limit(limit, call.app.config.max_subscriptions_per_page)
-    marker = call.body.get("marker")
+    _no_stray(options, ("marker", "limit"), "SubscriptionController.list")
+    marker = options.get("marker")
     subs = call.app.storage.subscription_list(
         call.project, call.queue, None if marker is None else str(marker),
         limit or call.app.config.default_page_size,
