@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from websocket import WebSocket, WebSocketConnectionClosedException, create_connection
 
-from tests.differential.normalize import Normalizer
+from tests.differential.normalize import Normalizer, sort_unordered
 
 CLIENT = "3381af92-2b9e-11e3-b191-71861300734c"
 
@@ -34,6 +35,12 @@ class Step:
     frame: Any  # a dict request, or a raw text frame
     expect_reply: bool = True
     listener: bool = False  # read one pushed frame from the listener after this step
+    fresh: bool = False  # send on a connection of its own (for frames that drop it)
+
+
+# A step's frame may be built from earlier answers: a callable given the raw
+# responses so far, by step name (e.g. to reuse a message or claim id).
+Replies = dict[str, Any]
 
 
 @dataclass
@@ -41,6 +48,8 @@ class Report:
     agree: list[str] = field(default_factory=list)
     known: list[tuple[str, Any, Any]] = field(default_factory=list)
     differ: list[tuple[str, Any, Any]] = field(default_factory=list)
+    reasons: dict[str, str] = field(default_factory=lambda: KNOWN)
+    title: str = "websocket session"
 
     @property
     def ok(self) -> bool:
@@ -48,10 +57,10 @@ class Report:
 
     def render(self) -> str:
         total = len(self.agree) + len(self.known) + len(self.differ)
-        lines = [f"websocket session: {len(self.agree)}/{total} steps agree, "
+        lines = [f"{self.title}: {len(self.agree)}/{total} steps agree, "
                  f"{len(self.known)} known differences, {len(self.differ)} unexpected"]
         for name, _a, _b in self.known:
-            lines.append(f"  known  {name}: {KNOWN[name]}")
+            lines.append(f"  known  {name}: {self.reasons[name]}")
         for name, a, b in self.differ:
             lines.append(f"  DIFFER {name}\n    A: {a}\n    B: {b}")
         return "\n".join(lines)
@@ -145,43 +154,87 @@ def _recv(ws: WebSocket, timeout: float) -> Any:
     return json.loads(data) if data else "<connection closed>"  # '' is a close frame
 
 
-def run(url: str, project: str) -> list[tuple[str, Any]]:
+def _frame(step: Step, replies: Replies) -> str:
+    frame = step.frame(replies) if callable(step.frame) else step.frame
+    return frame if isinstance(frame, str) else json.dumps(frame)
+
+
+def run(
+    url: str, project: str, make_steps: Callable[[str], list[Step]] = steps,
+    listen: bool = True,
+) -> list[tuple[str, Any]]:
     """Send the session to one server; the transcript as (step, response) pairs."""
     conn = create_connection(url, timeout=10)
-    listener = create_connection(url, timeout=10)
+    listener = create_connection(url, timeout=10) if listen else None
     out: list[tuple[str, Any]] = []
-    sub = {"action": "subscription_create", "headers": {"Client-ID": CLIENT,
-           "X-Project-ID": project}, "body": {"queue_name": "wq", "ttl": 600}}
-    listener.send(json.dumps(sub))
-    out.append(("listener subscribe", _recv(listener, 5)))
+    replies: Replies = {}
+    if listener is not None:
+        sub = {"action": "subscription_create", "headers": {"Client-ID": CLIENT,
+               "X-Project-ID": project}, "body": {"queue_name": "wq", "ttl": 600}}
+        listener.send(json.dumps(sub))
+        out.append(("listener subscribe", _recv(listener, 5)))
     try:
-        for step in steps(project):
-            frame = step.frame if isinstance(step.frame, str) else json.dumps(step.frame)
+        for step in make_steps(project):
+            try:
+                frame = _frame(step, replies)
+            except (KeyError, IndexError, TypeError) as exc:  # an earlier answer lacked the id
+                out.append((step.name, f"<no frame to send: {type(exc).__name__}>"))
+                continue
+            if step.fresh:
+                out.append((step.name, _once(url, frame)))
+                continue
             try:
                 conn.send(frame)
             except (WebSocketConnectionClosedException, ConnectionError):
                 out.append((step.name, "<connection closed>"))
                 continue
             if step.expect_reply:
-                out.append((step.name, _recv(conn, 10)))
-            if step.listener:
+                replies[step.name] = _recv(conn, 10)
+                out.append((step.name, replies[step.name]))
+            if step.listener and listener is not None:
                 out.append((step.name + " -> push", _recv(listener, 5)))
     finally:
         conn.close()
-        listener.close()
+        if listener is not None:
+            listener.close()
     return out
 
 
-def compare(url_a: str, url_b: str) -> Report:
+def _once(url: str, frame: str) -> Any:
+    """Send one frame on a connection of its own; its answer (or how the server ended it)."""
+    conn = create_connection(url, timeout=10)
+    try:
+        conn.send(frame)
+        return _recv(conn, 5)
+    finally:
+        conn.close()
+
+
+def compare(
+    url_a: str, url_b: str, make_steps: Callable[[str], list[Step]] = steps,
+    known: dict[str, str] | None = None, listen: bool = True,
+    title: str = "websocket session", unordered: tuple[str, ...] = (),
+) -> Report:
+    """Run the session against both servers and compare the normalised transcripts.
+
+    `unordered` names lists whose order is a storage detail (sorted before comparing).
+    Inside a known step, ids neither transcript has seen become ``<id:new>`` so an
+    extra id on one side does not shift the numbering of later steps.
+    """
+    known = KNOWN if known is None else known
     project = "wsd-" + uuid.uuid4().hex[:8]
-    report = Report()
+    report = Report(reasons=known, title=title)
     norm_a = Normalizer({"project": project}, keep=(CLIENT,))
     norm_b = Normalizer({"project": project}, keep=(CLIENT,))
-    for (name, a), (_, b) in zip(run(url_a, project), run(url_b, project), strict=True):
-        na, nb = norm_a.value(a), norm_b.value(b)
+    run_a = run(url_a, project, make_steps, listen)
+    run_b = run(url_b, project, make_steps, listen)
+    for (name, a), (_, b) in zip(run_a, run_b, strict=True):
+        norm_a.numbering = norm_b.numbering = name not in known
+        na = sort_unordered(norm_a.value(a), unordered)
+        nb = sort_unordered(norm_b.value(b), unordered)
         if na == nb:
             report.agree.append(name)
-        elif name in KNOWN:
+        elif name in known:
             report.known.append((name, na, nb))
         else:
             report.differ.append((name, na, nb))
