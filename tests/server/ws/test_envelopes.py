@@ -141,3 +141,9 @@ def test_projects_are_separate(connect: object) -> None:
     a, b = connect("pa"), connect("pb")  # type: ignore[operator]
     a.ok("queue_create", {"queue_name": "shared"})
     assert b.ok("queue_list") == {"queues": []}
+
+
+def test_delete_many_ignores_ids_that_are_not_strings(conn: Conn) -> None:
+    conn.send("queue_create", {"queue_name": "q"})
+    resp = conn.send("message_delete_many", {"queue_name": "q", "message_ids": [1, None]})
+    assert resp["headers"] == {"status": 204}

@@ -392,7 +392,11 @@ def message_delete_many(call: Call) -> Reply:
     store = call.app.storage
     if ids:
         try:
-            store.message_delete_many(call.project, call.queue, list(ids), claim_ids)
+            # MongoDB drops ids that are not ObjectId strings (a number, null) unseen.
+            store.message_delete_many(
+                call.project, call.queue, [i for i in ids if isinstance(i, str)],
+                None if claim_ids is None else [c for c in claim_ids if isinstance(c, str)],
+            )
         except StorageError as exc:
             raise Failure(500, str(exc), "Unexpected error.") from None
         return Reply(204, {})
