@@ -40,6 +40,8 @@ KNOWN: dict[str, str] = {
     "message_delete missing malformed claim": "MongoDB rejects a malformed claim id (400) "
                                               "before looking the message up; Redis answers "
                                               "204 for a missing message first.",
+    "message_get_many duplicates": "Redis answers a message once per time its id is listed; "
+                                   "MongoDB's $in query answers each message once.",
     "claim_create nothing left": "Redis answers 204 with a fresh claim id even when nothing "
                                  "was claimed; MongoDB's claim id is null.",
     "delete_many pop 1": "Redis pops by claiming the messages first, so a popped message "
@@ -283,7 +285,9 @@ def steps(project: str) -> list[Step]:
         Step("claim_create ttl string", rq("claim_create", {"queue_name": "eq", "ttl": "60"})),
         Step("claim_create limit null", rq("claim_create", {"queue_name": "eq", "limit": None})),
         Step("claim_create ttl true", rq("claim_create", {"queue_name": "eq", "ttl": True})),
-        Step("claim_create two", rq("claim_create", {"queue_name": "eq", "ttl": 60,
+        # The claim outlives the two 60 s messages whatever the clock: both servers extend
+        # them to ttl + grace (a 60 s claim would extend them only across a second boundary).
+        Step("claim_create two", rq("claim_create", {"queue_name": "eq", "ttl": 100,
                                                      "grace": 60, "limit": 2})),
         Step("message_list unclaimed", rq("message_list", {"queue_name": "eq", "echo": True})),
         Step("message_list include_claimed", rq("message_list", {
@@ -454,9 +458,35 @@ def steps(project: str) -> list[Step]:
         Step("sub list after purge", rq("subscription_list", {"queue_name": "sq"})),
     ]
 
+    extras = [
+        Step("queue_purge missing queue", rq("queue_purge", {"queue_name": "nope"})),
+        Step("queue_create post cap", rq("queue_create", {
+            "queue_name": "pc", "metadata": {"_max_messages_post_size": 40,
+                                             "_default_message_ttl": 120}})),
+        Step("message_post over queue cap", post({"body": "x" * 40}, queue="pc")),
+        Step("message_post queue default ttl", post({"body": 1}, queue="pc")),
+        Step("message_list queue default ttl", rq("message_list", {"queue_name": "pc",
+                                                                   "echo": True})),
+        Step("message_get_many ints", rq("message_get_many", {"queue_name": "pc",
+                                                             "message_ids": [1, 2]})),
+        Step("message_get_many duplicates", dyn("message_get_many", {"queue_name": "pc"},
+                                                message_ids=[
+                                                    msg_id("message_post queue default ttl"),
+                                                    msg_id("message_post queue default ttl")])),
+        Step("delete_many ids ints", rq("message_delete_many", {"queue_name": "pc",
+                                                                "message_ids": [1]})),
+        Step("claim_create pc", rq("claim_create", {"queue_name": "pc", "ttl": 100})),
+        Step("claim_update no ttl", dyn("claim_update", {"queue_name": "pc"},
+                                        claim_id=claim_id("claim_create pc"))),
+        Step("claim_get after default update", dyn("claim_get", {"queue_name": "pc"},
+                                                   claim_id=claim_id("claim_create pc"))),
+        Step("sub ttl 0", rq("subscription_create", {"queue_name": "sq0", "subscriber": hook,
+                                                     "ttl": 0})),
+    ]
+
     cleanup = [
         Step(f"queue_delete {name[:8]}", rq("queue_delete", {"queue_name": name}))
-        for name in ("eq", "lq1", "lq2", "sq", "sq1", "a.b", q64)
+        for name in ("eq", "lq1", "lq2", "sq", "sq1", "sq0", "pc", "a.b", q64)
     ] + [Step("queue_list after cleanup", rq("queue_list", {"detailed": True}))]
 
     # Frames Zaqar answers by raising in its handler: it sends nothing and drops the link.
@@ -471,7 +501,7 @@ def steps(project: str) -> list[Step]:
         Step("drop: pool_list", rq("pool_list", {"pool_name": "p"}), fresh=True),
         Step("drop: flavor_get", rq("flavor_get", {"flavor_name": "f"}), fresh=True),
     ]
-    return envelope + queues + messages + claims + deletes + subs + cleanup + dropping
+    return envelope + queues + messages + claims + deletes + subs + extras + cleanup + dropping
 
 
 def compare_edges(url_a: str, url_b: str) -> Report:
