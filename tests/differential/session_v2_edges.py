@@ -232,6 +232,8 @@ PATHS = [
     step("m400-purge-method", "PURGE", "/v2/queues"),
     step("m400-search-method", "SEARCH", "/v2/queues/eq"),
     step("m400-purge-unknown-route", "PURGE", "/v2/nowhere"),
+    step("m400-foo-method", "FOO", "/v2/queues"),
+    step("m-foo-unknown-route", "FOO", "/v2/nowhere"),
     step("m400-mkcol-method", "MKCOL", "/v2/queues/eq"),
     step("m405-trace", "TRACE", "/v2/queues/eq"),
     step("m405-bad-name", "POST", "/v2/queues/bad%21"),

@@ -138,3 +138,19 @@ def test_encode_response_is_one_buffer() -> None:
     assert encode_response(ok, head_only=True, close=True).endswith(
         b"content-length: 2\r\nconnection: close\r\n\r\n"
     )
+
+
+def test_unknown_method_reaches_the_core_like_zaqar(conn: socket.socket) -> None:
+    conn.sendall(f"FOO /v2/queues HTTP/1.1\r\nHost: x\r\n{HEADERS}\r\n".encode())
+    stream = conn.makefile("rb")
+    status, _, body = read_response(stream)
+    assert status == 400
+    assert json.loads(body) == {"title": "Bad request", "description": "Invalid HTTP method"}
+    conn.sendall(f"GET /v2/ping HTTP/1.1\r\nHost: x\r\n{HEADERS}\r\n".encode())
+    assert read_response(stream, head=True)[0] == 204  # the connection is still usable
+
+
+def test_garbage_method_is_still_a_bad_request(conn: socket.socket) -> None:
+    conn.sendall(b"F(O) /v2/queues HTTP/1.1\r\nHost: x\r\n\r\n")
+    status, _, body = read_response(conn.makefile("rb"))
+    assert status == 400 and body == b"Invalid HTTP request received."

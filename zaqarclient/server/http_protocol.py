@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 LOG = logging.getLogger("zaqarclient.server.http")
 
 _NO_LENGTH = frozenset((204, 304))
+_TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,32}")  # an RFC 9110 method token
 _STATUS_LINES = {
     status.value: f"HTTP/1.1 {status.value} {status.phrase}\r\n".encode("latin-1")
     for status in HTTPStatus
@@ -86,6 +88,8 @@ class HttpProtocol(asyncio.Protocol):
         self.out: list[bytes] = []
         self.closing = False
         self.in_request = False
+        self.completed = 0  # requests completed during the current feed_data call
+        self.method_override: str | None = None
         # the request being parsed
         self.url = b""
         self.headers: dict[str, str] = {}
@@ -106,8 +110,14 @@ class HttpProtocol(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         self._cancel_idle_timer()
+        at_boundary = not self.in_request
+        self.completed = 0
         try:
             self.parser.feed_data(data)
+        except httptools.HttpParserInvalidMethodError:
+            if not (at_boundary and self.completed == 0 and self._feed_unknown_method(data)):
+                self.out.append(_BAD_REQUEST)
+                self.closing = True
         except httptools.HttpParserUpgrade:
             if self._is_websocket_upgrade():
                 self._flush()
@@ -155,9 +165,11 @@ class HttpProtocol(asyncio.Protocol):
 
     def on_message_complete(self) -> None:
         self.in_request = False
+        self.completed += 1
         if self.parser.should_upgrade() and self._is_websocket_upgrade():
             return  # feed_data raises HttpParserUpgrade next; the websocket protocol answers
-        method = self.parser.get_method().decode("ascii")
+        method = self.method_override or self.parser.get_method().decode("ascii")
+        self.method_override = None
         keep_alive = self.parser.should_keep_alive() and not self.closing
         try:
             url = httptools.parse_url(self.url)
@@ -185,6 +197,26 @@ class HttpProtocol(asyncio.Protocol):
             self.closing = True
 
     # -- helpers -------------------------------------------------------------------------------
+
+    def _feed_unknown_method(self, data: bytes) -> bool:
+        """Parse a request whose method llhttp does not know (``FOO /x HTTP/1.1``).
+
+        Zaqar's server hands any method token to falcon, which answers it (400
+        "Invalid HTTP method" on a routed path). llhttp only accepts registered
+        methods, so the request is parsed under a stand-in method and the core
+        is given the real one. Only a request that starts the received chunk is
+        handled this way (the usual case); other ones get the plain 400.
+        """
+        method, space, rest = data.partition(b" ")
+        if not space or not _TOKEN.fullmatch(method):
+            return False
+        self.parser = httptools.HttpRequestParser(self)
+        self.method_override = method.decode("ascii")
+        try:
+            self.parser.feed_data(b"PURGE " + rest)
+        except httptools.HttpParserError:
+            return False
+        return True
 
     def _flush(self) -> None:
         if self.out and self.transport is not None and not self.transport.is_closing():
