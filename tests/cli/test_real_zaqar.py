@@ -58,5 +58,7 @@ def test_v1_1_command_group(osc_env: dict[str, str], v1_1_url: str) -> None:
     assert osc.json("messaging", "message", "get", name, claimed_id)["ID"] == claimed_id
     popped = osc.json("messaging", "message", "pop", name)  # the one message left unclaimed
     assert [p["Body"] for p in popped] == [2]
+    assert osc.json("messaging", "queue", "exists", name)["Exists"] is True
+    assert osc.json("messaging", "queue", "exists", new_name())["Exists"] is False
     no_purge = osc.run("messaging", "queue", "purge", name, expect=2)  # purge is v2 only
     assert "is not an openstack command" in no_purge.stdout + no_purge.stderr

@@ -68,13 +68,14 @@ _TOPIC = {
     "topic_subscription_delete": f"{_V2}.topics:DeleteTopicSubscription",
 }
 
-# API 1.1 has no subscriptions, signed URLs, purge or queue existence probe;
-# OSC loads this group as openstack.messaging.v1.
+# API 1.1 has no subscriptions, signed URLs or purge (queue exists works: the
+# v1.1 SDK looks the name up in the queue list); OSC loads this group as
+# openstack.messaging.v1.
 _V1_1 = {
     key: value
     for key, value in {**_QUEUE, **_V2_ONLY}.items()
     if key.split("_")[0] in ("queue", "message", "claim", "pool", "flavor")
-    and key not in ("queue_purge", "queue_signed_url", "queue_exists")
+    and key not in ("queue_purge", "queue_signed_url")
 } | {"ping": f"{_V2}.service:Ping", "health": f"{_V2}.service:Health"}
 
 # ``openstack queue ...``: short aliases of the queue commands.
