@@ -91,6 +91,21 @@ V1_1_KNOWN: dict[str, Known] = {
     ),
 }
 
+# The v1.1 edge-case session (session_v1_1_edges.py): the v2 edge session's storage
+# differences, on the same steps.
+V1_1_EDGES_KNOWN: dict[str, Known] = {
+    "ids-dup": V2_EDGES_KNOWN["ids-dup"],
+    "id-delete-cid-24hex": V2_EDGES_KNOWN["id-delete-cid-24hex"],
+    "id-get-real-missing-queue": Known(
+        REDIS + "redis checks that the queue exists before reading a message (queue not "
+        "found); mongo looks the message up by id and queue (message not found)",
+        ("description", "body"),
+    ),
+    "pop-dup": V2_KNOWN["messages-pop-1"],
+    "q-msgs-link-marker-first": V2_KNOWN["messages-list-bad-marker"],
+    "q-msgs-marker-non-utf8": V2_KNOWN["messages-list-bad-marker"],
+}
+
 V1_1_POOLING_KNOWN: dict[str, Known] = {
     "pools-list-limit-negative": Known(
         SQL + "a negative limit lists every pool; pymongo returns abs(limit) of them"

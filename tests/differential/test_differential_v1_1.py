@@ -3,7 +3,7 @@
 The real server runs with ``enable_deprecated_api_versions = 1.1`` on Redis
 (``real_zaqar_v1_1``); the reference server serves /v1.1 by default. Every step
 must agree after normalisation, except the deliberate differences in
-``V1_1_KNOWN`` (``tests/differential/known.py``).
+``V1_1_KNOWN`` and ``V1_1_EDGES_KNOWN`` (``tests/differential/known.py``).
 """
 
 from __future__ import annotations
@@ -17,6 +17,13 @@ def test_v1_1_session_matches_real_zaqar(real_zaqar_v1_1: RealZaqar) -> None:
     # As the real server: admin mode on, pooling off, v1.1 enabled (the default).
     with reference_server(pooling=False) as ref:
         report = run_pair("v1.1", ref.url, real_zaqar_v1_1.url)
+    print(report.render().splitlines()[2])  # the agreement figure, shown with -s
+    assert report.ok, "\n" + report.render()
+
+
+def test_v1_1_edges_session_matches_real_zaqar(real_zaqar_v1_1: RealZaqar) -> None:
+    with reference_server(pooling=False) as ref:
+        report = run_pair("v1.1-edges", ref.url, real_zaqar_v1_1.url)
     print(report.render().splitlines()[2])  # the agreement figure, shown with -s
     assert report.ok, "\n" + report.render()
 
