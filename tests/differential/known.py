@@ -102,7 +102,11 @@ V1_1_EDGES_KNOWN: dict[str, Known] = {
         ("description", "body"),
     ),
     "pop-dup": V2_KNOWN["messages-pop-1"],
-    "q-msgs-link-marker-first": V2_KNOWN["messages-list-bad-marker"],
+    "q-msgs-link-marker-first": Known(
+        REDIS + "redis markers are message ids, so marker=1 is unknown and the page starts "
+        "at the first message; mongo markers are the queue's message counter, so the page "
+        "starts after the first message"
+    ),
     "q-msgs-marker-non-utf8": V2_KNOWN["messages-list-bad-marker"],
 }
 

@@ -601,6 +601,19 @@ IDS = [
     step("pop-huge", "DELETE", Q + "/eq/messages", query="pop=99999999999999999999"),
     step("pop-20-empty-queue", "DELETE", Q + "/ebe/messages", query="pop=20"),
     step("pop-with-claim-id", "DELETE", Q + "/ebe/messages", query="pop=1&claim_id=x"),
+    step("pop-ids-both-bogus", "DELETE", Q + "/ebe/messages", query="ids=a&pop="),
+    step("pop-21-missing-queue", "DELETE", Q + "/enoq/messages", query="pop=21"),
+    step(
+        "pop-form-ct",
+        "DELETE",
+        Q + "/ebe/messages",
+        query="pop=1",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    ),
+    step("health-accept-406", "GET", V + "/health", headers={"Accept": "text/plain"}),
+    step("health-head-no-client", "HEAD", V + "/health", headers={"Client-ID": None}),
+    step("stats-accept-406", "GET", Q + "/eq/stats", headers={"Accept": "text/plain"}),
+    step("claim-accept-406", "POST", Q + "/eq/claims", json={}, headers={"Accept": "text/html"}),
     step("pop-with-ids-empty", "DELETE", Q + "/ebe/messages", query="pop=1&ids="),
 ]
 
