@@ -9,7 +9,17 @@ start with ``e`` so the session reads on its own. No step depends on the wall cl
 
 from __future__ import annotations
 
+from tests.differential.edge_bodies import (
+    META_LIMIT,
+    MSG_LIMIT,
+    PROJECT_256,
+    deep,
+    messages,
+    sized_messages,
+    sized_metadata,
+)
 from tests.differential.steps import (
+    CLIENT_ID,
     Step,
     save_location_id,
     save_resource_ids,
@@ -19,38 +29,8 @@ from tests.differential.steps import (
 
 V = "/v1.1"
 Q = V + "/queues"
-UUID = "3381af92-2b9e-11e3-b191-71861300734c"
-MSG_LIMIT = 262144  # max_messages_post_size
-META_LIMIT = 65536  # max_queue_metadata
-# The run's project ("diff-" and 8 hex digits) padded to 256 characters, so runs never share it.
-PROJECT_256 = "{project}" + "p" * (256 - len("diff-12345678"))
-
-
-def _sized_messages(size: int) -> str:
-    """A one-message post body of exactly ``size`` bytes."""
-    head, tail = '{"messages": [{"body": "', '"}]}'
-    return head + "x" * (size - len(head) - len(tail)) + tail
-
-
-def _sized_metadata(size: int) -> str:
-    """A queue metadata body of exactly ``size`` bytes."""
-    head, tail = '{"k": "', '"}'
-    return head + "x" * (size - len(head) - len(tail)) + tail
-
-
-def _messages(n: int) -> dict[str, object]:
-    return {"messages": [{"body": i} for i in range(n)]}
-
-
 def _post(name: str, queue: str, messages: object, **kw: object) -> Step:
     return step(name, "POST", f"{Q}/{queue}/messages", json={"messages": messages}, **kw)
-
-
-def _deep(depth: int) -> object:
-    value: object = 1
-    for _ in range(depth):
-        value = [value]
-    return value
 
 
 SETUP = [
@@ -236,12 +216,14 @@ PATHS = [
 ]
 
 HEADERS = [
-    step("h-client-id-upper-dashed", "GET", Q + "/eq", headers={"Client-ID": UUID.upper()}),
-    step("h-client-id-braces", "GET", Q + "/eq", headers={"Client-ID": "{{" + UUID + "}}"}),
-    step("h-client-id-no-dashes", "GET", Q + "/eq", headers={"Client-ID": UUID.replace("-", "")}),
-    step("h-client-id-inner-space", "GET", Q + "/eq", headers={"Client-ID": f"{UUID} x"}),
+    step("h-client-id-upper-dashed", "GET", Q + "/eq", headers={"Client-ID": CLIENT_ID.upper()}),
+    step("h-client-id-braces", "GET", Q + "/eq", headers={"Client-ID": "{{" + CLIENT_ID + "}}"}),
+    step(
+        "h-client-id-no-dashes", "GET", Q + "/eq", headers={"Client-ID": CLIENT_ID.replace("-", "")}
+    ),
+    step("h-client-id-inner-space", "GET", Q + "/eq", headers={"Client-ID": f"{CLIENT_ID} x"}),
     step("h-client-id-short", "GET", Q + "/eq", headers={"Client-ID": "abc123"}),
-    step("h-client-id-37", "GET", Q + "/eq", headers={"Client-ID": UUID + "0"}),
+    step("h-client-id-37", "GET", Q + "/eq", headers={"Client-ID": CLIENT_ID + "0"}),
     step("h-client-id-bad-hex", "GET", Q + "/eq", headers={"Client-ID": "g" * 32}),
     step(
         "h-client-id-wrong-dashes",
@@ -413,15 +395,15 @@ BODIES = [
     step("b-put-trailing", "PUT", Q + "/ebn", data='{"a": 1} x'),
     step("b-put-dup-keys", "PUT", Q + "/ebd", data='{"a": 1, "a": 2}'),
     step("b-get-dup-keys", "GET", Q + "/ebd"),
-    step("b-put-deep", "PUT", Q + "/ebdeep", json={"d": _deep(50)}),
+    step("b-put-deep", "PUT", Q + "/ebdeep", json={"d": deep(50)}),
     step("b-get-deep", "GET", Q + "/ebdeep"),
     step("b-put-huge-float", "PUT", Q + "/ebf", data='{"f": 1e400}'),
     step("b-put-big-int-ok", "PUT", Q + "/ebi", data='{"n": 9223372036854775807}'),
     step("b-get-big-int-ok", "GET", Q + "/ebi"),
-    step("b-put-meta-at-limit", "PUT", Q + "/ebm", data=_sized_metadata(META_LIMIT)),
-    step("b-put-meta-over-limit", "PUT", Q + "/ebm2", data=_sized_metadata(META_LIMIT + 1)),
+    step("b-put-meta-at-limit", "PUT", Q + "/ebm", data=sized_metadata(META_LIMIT)),
+    step("b-put-meta-over-limit", "PUT", Q + "/ebm2", data=sized_metadata(META_LIMIT + 1)),
     step("b-get-meta-over-limit", "GET", Q + "/ebm2"),
-    step("b-put-meta-existing-over", "PUT", Q + "/eb", data=_sized_metadata(META_LIMIT + 1)),
+    step("b-put-meta-existing-over", "PUT", Q + "/eb", data=sized_metadata(META_LIMIT + 1)),
     step("b-put-meta-existing-bad-json", "PUT", Q + "/eb", data="{"),
     step("b-put-meta-existing-array", "PUT", Q + "/eb", json=[1]),
     step("b-put-meta-existing-ttl-bad", "PUT", Q + "/eb", json={"_default_message_ttl": 1}),
@@ -445,23 +427,23 @@ BODIES = [
         "b-post-deep-body",
         "POST",
         Q + "/ec/messages",
-        json={"messages": [{"body": _deep(40)}]},
+        json={"messages": [{"body": deep(40)}]},
         save=save_resource_ids("deep"),
     ),
     step("b-get-deep-body", "GET", Q + "/ec/messages/{deep0}"),
-    step("b-post-at-limit", "POST", Q + "/ebs/messages", data=_sized_messages(MSG_LIMIT)),
-    step("b-post-over-limit", "POST", Q + "/ebs/messages", data=_sized_messages(MSG_LIMIT + 1)),
+    step("b-post-at-limit", "POST", Q + "/ebs/messages", data=sized_messages(MSG_LIMIT)),
+    step("b-post-over-limit", "POST", Q + "/ebs/messages", data=sized_messages(MSG_LIMIT + 1)),
     step(
         "b-post-over-limit-missing-queue",
         "POST",
         Q + "/ebs2/messages",
-        data=_sized_messages(MSG_LIMIT + 1),
+        data=sized_messages(MSG_LIMIT + 1),
     ),
     step("b-get-over-limit-queue", "GET", Q, query="marker=ebs&limit=1"),
-    step("b-post-20", "POST", Q + "/eb20/messages", json=_messages(20)),
-    step("b-post-21", "POST", Q + "/eb20/messages", json=_messages(21)),
+    step("b-post-20", "POST", Q + "/eb20/messages", json=messages(20)),
+    step("b-post-21", "POST", Q + "/eb20/messages", json=messages(21)),
     step("b-queue-small-post", "PUT", Q + "/ebq", json={"_max_messages_post_size": 100}),
-    step("b-queue-small-over", "POST", Q + "/ebq/messages", data=_sized_messages(101)),
+    step("b-queue-small-over", "POST", Q + "/ebq/messages", data=sized_messages(101)),
     step(
         "b-queue-post-size-over-max",
         "PUT",
@@ -558,7 +540,7 @@ BODIES = [
 IDS = [
     step("id-get-24hex", "GET", Q + "/eq/messages/" + "0" * 24),
     step("id-get-24hex-upper", "GET", Q + "/eq/messages/" + "A" * 24),
-    step("id-get-uuid", "GET", Q + "/eq/messages/" + UUID),
+    step("id-get-uuid", "GET", Q + "/eq/messages/" + CLIENT_ID),
     step("id-get-long", "GET", Q + "/eq/messages/" + "a" * 200),
     step("id-get-encoded", "GET", Q + "/eq/messages/%21%40"),
     step("id-get-real-missing-queue", "GET", Q + "/enoq/messages/{e0}"),
@@ -590,7 +572,7 @@ IDS = [
     step("id-delete-cid-empty", "DELETE", Q + "/eq/messages/{e2}", query="claim_id="),
     step("id-get-after-cid", "GET", Q + "/eq/messages/{e2}"),
     step("claim-get-24hex", "GET", Q + "/eq/claims/" + "0" * 24),
-    step("claim-get-uuid", "GET", Q + "/eq/claims/" + UUID),
+    step("claim-get-uuid", "GET", Q + "/eq/claims/" + CLIENT_ID),
     step("claim-get-encoded", "GET", Q + "/eq/claims/%21%40"),
     step("claim-patch-24hex", "PATCH", Q + "/eq/claims/" + "0" * 24, json={}),
     step("claim-delete-24hex", "DELETE", Q + "/eq/claims/" + "0" * 24),

@@ -8,7 +8,17 @@ with ``e`` so the session reads on its own. No step depends on the wall clock.
 
 from __future__ import annotations
 
+from tests.differential.edge_bodies import (
+    META_LIMIT,
+    MSG_LIMIT,
+    PROJECT_256,
+    deep,
+    messages,
+    sized_messages,
+    sized_metadata,
+)
 from tests.differential.steps import (
+    CLIENT_ID,
     JSON_PATCH,
     Step,
     save_json,
@@ -21,38 +31,8 @@ from tests.differential.steps import (
 )
 
 PATCH_CT = {"Content-Type": JSON_PATCH}
-UUID = "3381af92-2b9e-11e3-b191-71861300734c"
-MSG_LIMIT = 262144  # max_messages_post_size
-META_LIMIT = 65536  # max_queue_metadata
-# The run's project ("diff-" and 8 hex digits) padded to 256 characters, so runs never share it.
-PROJECT_256 = "{project}" + "p" * (256 - len("diff-12345678"))
-
-
-def _sized_messages(size: int) -> str:
-    """A one-message post body of exactly ``size`` bytes."""
-    head, tail = '{"messages": [{"body": "', '"}]}'
-    return head + "x" * (size - len(head) - len(tail)) + tail
-
-
-def _sized_metadata(size: int) -> str:
-    """A queue metadata body of exactly ``size`` bytes."""
-    head, tail = '{"k": "', '"}'
-    return head + "x" * (size - len(head) - len(tail)) + tail
-
-
-def _messages(n: int) -> dict[str, object]:
-    return {"messages": [{"body": i} for i in range(n)]}
-
-
 def _patch(name: str, queue: str, ops: object, **kw: object) -> Step:
     return step(name, "PATCH", f"/v2/queues/{queue}", json=ops, headers=PATCH_CT, **kw)
-
-
-def _deep(depth: int) -> object:
-    value: object = 1
-    for _ in range(depth):
-        value = [value]
-    return value
 
 
 SETUP = [
@@ -242,17 +222,23 @@ PATHS = [
 ]
 
 HEADERS = [
-    step("h-client-id-upper-dashed", "GET", "/v2/queues/eq", headers={"Client-ID": UUID.upper()}),
-    step("h-client-id-braces", "GET", "/v2/queues/eq", headers={"Client-ID": "{{" + UUID + "}}"}),
+    step(
+        "h-client-id-upper-dashed", "GET", "/v2/queues/eq", headers={"Client-ID": CLIENT_ID.upper()}
+    ),
+    step(
+        "h-client-id-braces", "GET", "/v2/queues/eq", headers={"Client-ID": "{{" + CLIENT_ID + "}}"}
+    ),
     step(
         "h-client-id-no-dashes",
         "GET",
         "/v2/queues/eq",
-        headers={"Client-ID": UUID.replace("-", "")},
+        headers={"Client-ID": CLIENT_ID.replace("-", "")},
     ),
-    step("h-client-id-inner-space", "GET", "/v2/queues/eq", headers={"Client-ID": f"{UUID} x"}),
+    step(
+        "h-client-id-inner-space", "GET", "/v2/queues/eq", headers={"Client-ID": f"{CLIENT_ID} x"}
+    ),
     step("h-client-id-short", "GET", "/v2/queues/eq", headers={"Client-ID": "abc123"}),
-    step("h-client-id-37", "GET", "/v2/queues/eq", headers={"Client-ID": UUID + "0"}),
+    step("h-client-id-37", "GET", "/v2/queues/eq", headers={"Client-ID": CLIENT_ID + "0"}),
     step("h-client-id-bad-hex", "GET", "/v2/queues/eq", headers={"Client-ID": "g" * 32}),
     step(
         "h-client-id-wrong-dashes",
@@ -423,13 +409,13 @@ BODIES = [
     step("b-put-trailing", "PUT", "/v2/queues/ebn", data='{"a": 1} x'),
     step("b-put-dup-keys", "PUT", "/v2/queues/ebd", data='{"a": 1, "a": 2}'),
     step("b-get-dup-keys", "GET", "/v2/queues/ebd"),
-    step("b-put-deep", "PUT", "/v2/queues/ebdeep", json={"d": _deep(50)}),
+    step("b-put-deep", "PUT", "/v2/queues/ebdeep", json={"d": deep(50)}),
     step("b-get-deep", "GET", "/v2/queues/ebdeep"),
     step("b-put-huge-float", "PUT", "/v2/queues/ebf", data='{"f": 1e400}'),
     step("b-put-big-int-ok", "PUT", "/v2/queues/ebi", data='{"n": 9223372036854775807}'),
     step("b-get-big-int-ok", "GET", "/v2/queues/ebi"),
-    step("b-put-meta-at-limit", "PUT", "/v2/queues/ebm", data=_sized_metadata(META_LIMIT)),
-    step("b-put-meta-over-limit", "PUT", "/v2/queues/ebm2", data=_sized_metadata(META_LIMIT + 1)),
+    step("b-put-meta-at-limit", "PUT", "/v2/queues/ebm", data=sized_metadata(META_LIMIT)),
+    step("b-put-meta-over-limit", "PUT", "/v2/queues/ebm2", data=sized_metadata(META_LIMIT + 1)),
     step("b-post-null", "POST", "/v2/queues/ec/messages", data="null"),
     step("b-post-object-no-messages", "POST", "/v2/queues/ec/messages", json={}),
     step("b-post-messages-null", "POST", "/v2/queues/ec/messages", json={"messages": None}),
@@ -450,19 +436,19 @@ BODIES = [
         "b-post-deep-body",
         "POST",
         "/v2/queues/ec/messages",
-        json={"messages": [{"body": _deep(40)}]},
+        json={"messages": [{"body": deep(40)}]},
         save=save_resource_ids("deep"),
     ),
     step("b-get-deep-body", "GET", "/v2/queues/ec/messages/{deep0}"),
-    step("b-post-at-limit", "POST", "/v2/queues/ebs/messages", data=_sized_messages(MSG_LIMIT)),
+    step("b-post-at-limit", "POST", "/v2/queues/ebs/messages", data=sized_messages(MSG_LIMIT)),
     step(
-        "b-post-over-limit", "POST", "/v2/queues/ebs/messages", data=_sized_messages(MSG_LIMIT + 1)
+        "b-post-over-limit", "POST", "/v2/queues/ebs/messages", data=sized_messages(MSG_LIMIT + 1)
     ),
-    step("b-post-20", "POST", "/v2/queues/eb20/messages", json=_messages(20)),
-    step("b-post-21", "POST", "/v2/queues/eb20/messages", json=_messages(21)),
+    step("b-post-20", "POST", "/v2/queues/eb20/messages", json=messages(20)),
+    step("b-post-21", "POST", "/v2/queues/eb20/messages", json=messages(21)),
     step("b-queue-small-post", "PUT", "/v2/queues/ebq", json={"_max_messages_post_size": 100}),
-    step("b-queue-small-at", "POST", "/v2/queues/ebq/messages", data=_sized_messages(100)),
-    step("b-queue-small-over", "POST", "/v2/queues/ebq/messages", data=_sized_messages(101)),
+    step("b-queue-small-at", "POST", "/v2/queues/ebq/messages", data=sized_messages(100)),
+    step("b-queue-small-over", "POST", "/v2/queues/ebq/messages", data=sized_messages(101)),
     step(
         "b-queue-post-size-over-max",
         "PUT",
@@ -665,7 +651,7 @@ PATCHES = [
 IDS = [
     step("id-get-24hex", "GET", "/v2/queues/eq/messages/" + "0" * 24),
     step("id-get-24hex-upper", "GET", "/v2/queues/eq/messages/" + "A" * 24),
-    step("id-get-uuid", "GET", "/v2/queues/eq/messages/" + UUID),
+    step("id-get-uuid", "GET", "/v2/queues/eq/messages/" + CLIENT_ID),
     step("id-get-long", "GET", "/v2/queues/eq/messages/" + "a" * 200),
     step("id-get-encoded", "GET", "/v2/queues/eq/messages/%21%40"),
     step(
