@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 from collections.abc import Iterator
-from typing import BinaryIO
+from types import SimpleNamespace
+from typing import Any, BinaryIO
 
 import pytest
 
-from zaqarclient.server.http_protocol import encode_response
+from zaqarclient.server.http_protocol import HttpProtocol, encode_response
 from zaqarclient.server.protocol import ServerResponse
 from zaqarclient.testing import ReferenceServer
 
@@ -154,3 +156,52 @@ def test_garbage_method_is_still_a_bad_request(conn: socket.socket) -> None:
     conn.sendall(b"F(O) /v2/queues HTTP/1.1\r\nHost: x\r\n\r\n")
     status, _, body = read_response(conn.makefile("rb"))
     assert status == 400 and body == b"Invalid HTTP request received."
+
+
+class FakeLoop:
+    """Just enough of an event loop for the idle timer: a settable clock, recorded timers."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.timers: list[tuple[float, Any]] = []
+
+    def time(self) -> float:
+        return self.now
+
+    def call_later(self, delay: float, callback: Any) -> Any:
+        self.timers.append((self.now + delay, callback))
+        return SimpleNamespace(cancel=lambda: None)
+
+    def fire_due(self) -> None:
+        due = [t for t in self.timers if t[0] <= self.now]
+        self.timers = [t for t in self.timers if t[0] > self.now]
+        for _, callback in due:
+            callback()
+
+
+class FakeTransport(asyncio.Transport):
+    def __init__(self) -> None:
+        super().__init__()
+        self.closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+
+def test_idle_keep_alive_connections_close_after_the_timeout_only() -> None:
+    loop = FakeLoop()
+    config = SimpleNamespace(app=SimpleNamespace(app=None), timeout_keep_alive=5)
+    proto = HttpProtocol(config, SimpleNamespace(connections=set()), _loop=loop)  # type: ignore[arg-type]
+    transport = FakeTransport()
+    proto.connection_made(transport)
+    loop.now += 3
+    proto.data_received(b"GET /v2/pi")  # activity (a partial request) restarts the wait
+    loop.now += 3
+    loop.fire_due()  # 6 s after connecting, but only 3 s idle: still open
+    assert not transport.closed and len(loop.timers) == 1
+    loop.now += 2
+    loop.fire_due()  # 5 s idle
+    assert transport.closed

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from zaqarclient.server.app import App
+from zaqarclient.server.http_protocol import header_bytes
 from zaqarclient.server.protocol import ServerRequest
 from zaqarclient.server.ws import WsSession
 from zaqarclient.server.ws.session import Frame
@@ -21,13 +22,6 @@ Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
-
-
-def _latin1(text: str) -> bytes:
-    try:
-        return text.encode("latin-1")
-    except UnicodeEncodeError:
-        return text.encode("utf-8")
 
 
 class AsgiApp:
@@ -71,7 +65,7 @@ class AsgiApp:
             scope["method"], path, scope["query_string"].decode("latin-1"), headers, body
         )
         response = self.app.handle(request)
-        out = [(k.encode("latin-1"), _latin1(v)) for k, v in response.headers]
+        out = [(header_bytes(k), header_bytes(v)) for k, v in response.headers]
         if response.status != 204:
             out.append((b"content-length", str(len(response.body)).encode()))
         await send({"type": "http.response.start", "status": response.status, "headers": out})

@@ -48,7 +48,8 @@ def _status_line(status: int) -> bytes:
     return _STATUS_LINES.get(status) or f"HTTP/1.1 {status} Unknown\r\n".encode()
 
 
-def _header_bytes(text: str) -> bytes:
+def header_bytes(text: str) -> bytes:
+    """A response header name or value as bytes (latin-1, else UTF-8); no line breaks."""
     if "\r" in text or "\n" in text:
         raise ValueError(f"line break in a response header: {text!r}")
     try:
@@ -61,7 +62,7 @@ def encode_response(response: ServerResponse, head_only: bool, close: bool) -> b
     """Status line, headers (with content-length) and body as one buffer."""
     parts = [_status_line(response.status)]
     for name, value in response.headers:
-        parts += (_header_bytes(name), b": ", _header_bytes(value), b"\r\n")
+        parts += (header_bytes(name), b": ", header_bytes(value), b"\r\n")
     if response.status not in _NO_LENGTH:
         parts.append(b"content-length: %d\r\n" % len(response.body))
     if close:
@@ -84,7 +85,9 @@ class HttpProtocol(asyncio.Protocol):
         self.loop = _loop or asyncio.get_event_loop()
         self.parser = httptools.HttpRequestParser(self)
         self.transport: asyncio.Transport | None = None
+        # One timer per connection; data only stamps `last_active` (no timer churn per request).
         self.idle_timer: asyncio.TimerHandle | None = None
+        self.last_active = 0.0
         self.out: list[bytes] = []
         self.closing = False
         self.in_request = False
@@ -102,14 +105,15 @@ class HttpProtocol(asyncio.Protocol):
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
         self.server_state.connections.add(self)
-        self._arm_idle_timer()
+        self.last_active = self.loop.time()
+        self._arm_idle_timer(self.config.timeout_keep_alive)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.server_state.connections.discard(self)
         self._cancel_idle_timer()
 
     def data_received(self, data: bytes) -> None:
-        self._cancel_idle_timer()
+        self.last_active = self.loop.time()
         at_boundary = not self.in_request
         self.completed = 0
         try:
@@ -129,8 +133,6 @@ class HttpProtocol(asyncio.Protocol):
         self._flush()
         if self.closing:
             self._close()
-        else:
-            self._arm_idle_timer()
 
     def pause_writing(self) -> None:
         if self.transport is not None:
@@ -250,8 +252,8 @@ class HttpProtocol(asyncio.Protocol):
         protocol.data_received(b"".join(replay))
         self.transport.set_protocol(protocol)
 
-    def _arm_idle_timer(self) -> None:
-        self.idle_timer = self.loop.call_later(self.config.timeout_keep_alive, self._idle)
+    def _arm_idle_timer(self, delay: float) -> None:
+        self.idle_timer = self.loop.call_later(delay, self._idle)
 
     def _cancel_idle_timer(self) -> None:
         if self.idle_timer is not None:
@@ -259,8 +261,13 @@ class HttpProtocol(asyncio.Protocol):
             self.idle_timer = None
 
     def _idle(self) -> None:
+        """Close a connection that received nothing for ``timeout_keep_alive`` seconds."""
         self.idle_timer = None
-        self._close()
+        left = self.last_active + self.config.timeout_keep_alive - self.loop.time()
+        if left > 0:
+            self._arm_idle_timer(left)
+        else:
+            self._close()
 
     def shutdown(self) -> None:
         """Graceful shutdown (called by the runner): close now unless a request is mid-way."""

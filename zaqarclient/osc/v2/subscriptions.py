@@ -32,6 +32,22 @@ def _add_target(parser: argparse.ArgumentParser, with_id: bool = True) -> None:
         )
 
 
+def add_subscriber_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``<subscriber> <ttl> [--options JSON]`` arguments of a subscription create."""
+    parser.add_argument(
+        "subscriber", metavar="<subscriber>", help="Where to notify: http(s)://... or mailto:"
+    )
+    parser.add_argument(
+        "ttl", metavar="<ttl>", type=common.positive_int, help="Lifetime in seconds (>= 60)"
+    )
+    parser.add_argument(
+        "--options",
+        metavar="<json>",
+        type=common.json_object("--options"),
+        help="Subscription options, a JSON object",
+    )
+
+
 def _load(cmd: Any, queue_name: str, subscription_id: str) -> Any:
     return common.client_of(cmd).subscription(queue_name, id=subscription_id, auto_create=True)
 
@@ -42,18 +58,7 @@ class CreateSubscription(common.ShowOne):
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         _add_target(parser, with_id=False)
-        parser.add_argument(
-            "subscriber", metavar="<subscriber>", help="Where to notify: http(s)://... or mailto:"
-        )
-        parser.add_argument(
-            "ttl", metavar="<ttl>", type=common.positive_int, help="Lifetime in seconds (>= 60)"
-        )
-        parser.add_argument(
-            "--options",
-            metavar="<json>",
-            type=common.json_object("--options"),
-            help="Subscription options, a JSON object",
-        )
+        add_subscriber_arguments(parser)
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:

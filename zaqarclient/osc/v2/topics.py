@@ -213,18 +213,7 @@ class CreateTopicSubscription(_TopicShowOne):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
-        parser.add_argument(
-            "subscriber", metavar="<subscriber>", help="Where to notify: http(s)://... or mailto:"
-        )
-        parser.add_argument(
-            "ttl", metavar="<ttl>", type=common.positive_int, help="Lifetime in seconds (>= 60)"
-        )
-        parser.add_argument(
-            "--options",
-            metavar="<json>",
-            type=common.json_object("--options"),
-            help="Subscription options, a JSON object",
-        )
+        subscriptions.add_subscriber_arguments(parser)
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
