@@ -65,8 +65,12 @@ class RealZaqarError(RuntimeError):
 
 
 def venv_dir(version: str) -> Path:
-    """Where the virtualenv for one Zaqar release lives."""
-    return CACHE_DIR / f"zaqar-{version}"
+    """Where the virtualenv for one Zaqar release lives.
+
+    The path is resolved: worktrees share one ``.cache`` through a symlink, and the
+    stamp (which records the venv's real location) must match from every one of them.
+    """
+    return CACHE_DIR.resolve() / f"zaqar-{version}"
 
 
 def _stamp(version: str) -> Path:
@@ -234,6 +238,7 @@ class RealZaqar:
         version: str = V2_VERSION,
         *,
         pooling: bool = False,
+        virtual_pool: bool = False,
         transport: Transport = "wsgi",
         enable_v1_1: bool = False,
         signed_url_key: str | None = TEST_SIGNED_URL_KEY,
@@ -248,6 +253,7 @@ class RealZaqar:
             raise ValueError(f"unknown transport {transport!r}")
         self.version = version
         self.pooling = pooling
+        self.virtual_pool = virtual_pool
         self.transport: Transport = transport
         self.enable_v1_1 = enable_v1_1
         self.signed_url_key = signed_url_key
@@ -418,6 +424,8 @@ class RealZaqar:
             "[notification]",
             f"require_confirmation = {self.require_confirmation}",
         ]
+        if self.virtual_pool:
+            lines += ["", "[pooling:catalog]", "enable_virtual_pool = True"]
         if self.signed_url_key is not None:
             lines += ["", "[signed_url]", f"secret_key = {self.signed_url_key}"]
         if self.notifier:
