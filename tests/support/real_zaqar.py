@@ -65,12 +65,8 @@ class RealZaqarError(RuntimeError):
 
 
 def venv_dir(version: str) -> Path:
-    """Where the virtualenv for one Zaqar release lives.
-
-    The path is resolved: worktrees share one ``.cache`` through a symlink, and the
-    stamp (which records the venv's real location) must match from every one of them.
-    """
-    return CACHE_DIR.resolve() / f"zaqar-{version}"
+    """Where the virtualenv for one Zaqar release lives."""
+    return CACHE_DIR / f"zaqar-{version}"
 
 
 def _stamp(version: str) -> Path:
@@ -94,9 +90,22 @@ def _stamp_text(version: str) -> str:
 
 
 def is_installed(version: str) -> bool:
-    """True when ``install(version)`` finished and its pins have not changed since."""
-    stamp = _stamp(version)
-    return stamp.exists() and stamp.read_text() == _stamp_text(version)
+    """True when ``install(version)`` finished and its pins have not changed since.
+
+    The recorded venv path may be spelled differently (checkouts sharing one ``.cache``
+    through a symlink): it counts while it still exists and resolves to the same place.
+    """
+    try:
+        recorded = _stamp(version).read_text()
+    except OSError:
+        return False
+    requirement, _, rest = recorded.partition("\n")
+    path, _, pins = rest.partition("\n")
+    want_requirement, _, want_rest = _stamp_text(version).partition("\n")
+    want_path, _, want_pins = want_rest.partition("\n")
+    if requirement != want_requirement or pins != want_pins:
+        return False
+    return Path(path).exists() and Path(path).resolve() == Path(want_path).resolve()
 
 
 def _tail(path: Path, lines: int = 40) -> str:
