@@ -11,7 +11,7 @@ import logging
 import uuid
 from collections.abc import Mapping
 
-from zaqarclient.server import signing
+from zaqarclient.server import policy, signing
 from zaqarclient.server.clock import Clock, SystemClock
 from zaqarclient.server.config import Config
 from zaqarclient.server.context import Ctx
@@ -35,10 +35,6 @@ from zaqarclient.server.validation import valid_name
 LOG = logging.getLogger("zaqarclient.server")
 
 _FORM = "application/x-www-form-urlencoded"
-_ADMIN_POLICIES = frozenset(
-    ("health:get", "pools:get_all", "pools:create", "pools:get", "pools:update", "pools:delete",
-     "flavors:create", "flavors:update", "flavors:delete")
-)
 _NOT_ACCEPTABLE = HTTPError(
     406, "406 Not Acceptable",
     'Endpoint only serves `application/json`; specify client-side media type support with '
@@ -168,7 +164,11 @@ class App:
             ctx.project = self._project(headers, router.project_headers)
         else:
             ctx.project = token_project
-        roles = headers.get("x-roles", "") if token_roles is None else ",".join(token_roles)
+        if token_roles is None:
+            # oslo.context reads X-Roles, or X-Role when X-Roles is absent.
+            roles = headers.get("x-roles", headers.get("x-role", ""))
+        else:
+            roles = ",".join(token_roles)
         ctx.roles = tuple(r.strip() for r in roles.split(",") if r.strip())
         if route.has_queue and not valid_name(params["queue_name"], ctx.project, self.config):
             raise invalid_queue_id("queue")
@@ -183,12 +183,7 @@ class App:
             if req.method not in _FALCON_METHODS:
                 raise _BAD_METHOD
             raise HTTPError(405, "405 Method Not Allowed", headers=[("allow", route.allow)])
-        policy = route.policies[req.method]
-        if (
-            policy in _ADMIN_POLICIES
-            and self.config.strict_policy
-            and "admin" not in ctx.roles
-        ):
+        if self.config.strict_policy and not policy.allows(route.policies[req.method], ctx.roles):
             raise forbidden()
         return handler(ctx)
 
