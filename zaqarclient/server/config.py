@@ -51,6 +51,8 @@ class Config:
     # [pooling:catalog] enable_virtual_pool: queues live in the default store until a
     # pool is registered; without it a pooled server refuses to create queues (503).
     enable_virtual_pool: bool = _FROM_PROFILE
+    # The most a pool URI's connection attempt may take (the server waits for it).
+    pool_connect_timeout: float = 1.0
     # Serve /v1.1 (Zaqar <= 21.x with enable_deprecated_api_versions = 1.1).
     enable_v1_1: bool = _FROM_PROFILE
     enable_checksum: bool = False
