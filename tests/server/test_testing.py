@@ -68,8 +68,8 @@ def test_cli_flags() -> None:
     assert (config.secret_key, config.strict_policy, config.require_confirmation) == (
         "k", True, True)
     assert config.enable_checksum and not config.admin_mode and not config.pooling
-    assert config.enable_v1_1  # served unless --no-v1-1
-    assert not config_from_args(build_parser().parse_args(["--no-v1-1"])).enable_v1_1
+    assert not config.enable_v1_1  # the devstack profile serves v2 only
+    assert config_from_args(build_parser().parse_args(["--v1-1"])).enable_v1_1
     assert config.tokens["t1"].project == "proj"
     assert config.tokens["t1"].roles == ("admin", "member")
     assert args.store == "sqlite:/tmp/x.db"

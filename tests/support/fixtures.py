@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 
 from tests.support.real_zaqar import V1_1_VERSION, V2_VERSION, RealZaqar, missing_install_reason
+from tests.support.redis_store import RedisStore
 
 __all__ = [
+    "pool_store",
     "real_zaqar_v1_1",
     "real_zaqar_v1_1_pooling",
     "real_zaqar_v2",
@@ -84,3 +86,10 @@ def real_zaqar_v1_1_pooling() -> Iterator[RealZaqar]:
 def real_zaqar_ws() -> Iterator[RealZaqar]:
     """Zaqar 23.0.1 on the websocket transport, notifier pipeline on."""
     yield from shared_server("ws")
+
+
+@pytest.fixture(scope="session")
+def pool_store() -> Iterator[RedisStore]:
+    """A redis-server for the reference server's pools: ``pool_store.uri(n)`` is database n."""
+    with RedisStore() as store:
+        yield store
