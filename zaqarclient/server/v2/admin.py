@@ -170,7 +170,19 @@ def list_flavors(ctx: Ctx) -> ServerResponse:
     detailed = q.get_bool("detailed")
     flavors = ctx.app.storage.flavor_list(ctx.project, marker, limit)
     items = [_flavor_view(ctx, f, f"{ctx.path}/{f.name}", bool(detailed)) for f in flavors]
-    links = [{"rel": "next", "href": q.next_href(ctx.path, flavors[-1].name)}] if flavors else []
+    links = []
+    if flavors:
+        # Zaqar's order: the marker and limit given, the new marker, then `detailed`.
+        store: dict[str, Any] = {}
+        if marker is not None:
+            store["marker"] = marker
+        if q.get("limit") is not None:
+            store["limit"] = limit
+        store["marker"] = flavors[-1].name
+        if detailed is not None:
+            store["detailed"] = "true" if detailed else "false"
+        query = "&".join(f"{key}={value}" for key, value in store.items())
+        links = [{"rel": "next", "href": f"{ctx.path}?{query}"}]
     return ctx.json(200, {"links": links, "flavors": items})
 
 
