@@ -18,6 +18,7 @@ from tests.support.fixtures import (  # noqa: F401 - fixtures re-exported for al
     pool_store,
     real_zaqar_v1_1,
     real_zaqar_v2,
+    real_zaqar_v2_not_pooled,
     real_zaqar_v2_pooling,
     real_zaqar_ws,
 )

@@ -21,6 +21,7 @@ __all__ = [
     "real_zaqar_v1_1_pooling",
     "real_zaqar_v2",
     "real_zaqar_v2_no_virtual_pool",
+    "real_zaqar_v2_not_pooled",
     "real_zaqar_v2_pooling",
     "real_zaqar_ws",
 ]
@@ -42,6 +43,8 @@ KINDS: dict[str, dict[str, Any]] = {
     "v2": DEVSTACK,
     # A second devstack-like server: pool tests register pools here, away from "v2".
     "v2_pooling": DEVSTACK,
+    # No pooling: queue listing and topics on the Redis driver itself.
+    "v2_not_pooled": {"version": V2_VERSION, "admin_mode": True, "notifier": True},
     # Pooling without a virtual pool (Zaqar's own default for enable_virtual_pool).
     "v2_no_virtual_pool": {"version": V2_VERSION, "admin_mode": True, "pooling": True},
     "v1_1": ZAQAR_21,
@@ -84,6 +87,12 @@ def real_zaqar_v2() -> Iterator[RealZaqar]:
 def real_zaqar_v2_pooling() -> Iterator[RealZaqar]:
     """Another devstack-like Zaqar 23.0.1, for tests that register pools."""
     yield from shared_server("v2_pooling")
+
+
+@pytest.fixture(scope="session")
+def real_zaqar_v2_not_pooled() -> Iterator[RealZaqar]:
+    """Zaqar 23.0.1 without pooling (admin mode, notifier): the Redis driver alone."""
+    yield from shared_server("v2_not_pooled")
 
 
 @pytest.fixture(scope="session")
