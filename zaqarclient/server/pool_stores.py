@@ -80,14 +80,19 @@ def can_connect(uri: str, timeout: float) -> bool:
 
 
 def redacted(uri: str) -> str:
-    """``uri`` with any password replaced by ``***`` (for error texts and logs)."""
+    """``uri`` with its passwords (user info, ``*password*`` options) replaced by ``***``."""
     try:
         parts = urlsplit(uri)
         password = parts.password
     except ValueError:
-        return uri
-    if not password:
-        return uri
-    userinfo, _, hostinfo = parts.netloc.rpartition("@")
-    user = userinfo.partition(":")[0]
-    return parts._replace(netloc=f"{user}:***@{hostinfo}").geturl()
+        return "<unparsable URI>"
+    if password:
+        userinfo, _, hostinfo = parts.netloc.rpartition("@")
+        parts = parts._replace(netloc=f"{userinfo.partition(':')[0]}:***@{hostinfo}")
+    if "password" in parts.query.lower():
+        options = [
+            (key, "***" if "password" in key.lower() else value)
+            for key, _, value in (item.partition("=") for item in parts.query.split("&"))
+        ]
+        parts = parts._replace(query="&".join(f"{key}={value}" for key, value in options))
+    return parts.geturl()
