@@ -134,5 +134,6 @@ def test_passwords_are_redacted() -> None:
     assert redacted("redis://:s3cret@h:6379?dbid=1") == "redis://:***@h:6379?dbid=1"
     assert redacted("mongodb://u:pw@h/db") == "mongodb://u:***@h/db"
     assert redacted("redis://h") == "redis://h"
+    assert redacted("sqlite:///zaqar.db") == "sqlite:///zaqar.db"
     assert redacted("redis://s1,s2?master=m&sentinel_password=pw&dbid=2") == (
         "redis://s1,s2?master=m&sentinel_password=***&dbid=2")

@@ -86,6 +86,8 @@ def redacted(uri: str) -> str:
         password = parts.password
     except ValueError:
         return "<unparsable URI>"
+    if not password and "password" not in parts.query.lower():
+        return uri  # unchanged, not re-serialised (that would turn sqlite:/// into sqlite:/)
     if password:
         userinfo, _, hostinfo = parts.netloc.rpartition("@")
         parts = parts._replace(netloc=f"{userinfo.partition(':')[0]}:***@{hostinfo}")
