@@ -44,6 +44,7 @@ setup(
     entry_points={
         "console_scripts": [
             "zaqar-reference-server = zaqarclient.server.__main__:main",
+            "zaqarclient-bench = zaqarclient.bench.__main__:main",
         ],
         "pytest11": ["zaqarclient = zaqarclient.testing.pytest_plugin"],
         **CLI_ENTRY_POINTS,

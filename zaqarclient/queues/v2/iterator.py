@@ -86,6 +86,11 @@ class ResourceIterator(Generic[T]):
         self._position += 1
         return self._factory(item)
 
+    @property
+    def links(self) -> list[dict[str, Any]]:
+        """The ``links`` of the last page that had items (its ``next`` href pages on)."""
+        return list(self._links)
+
     def stream(self, enabled: bool = True) -> ResourceIterator[T]:
         """Turn following of ``next`` links on (default) or off; returns self."""
         self._follow = enabled
