@@ -155,6 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="X-Project-ID without Keystone (default zaqarclient-bench)")
     add("--auth-opts", type=_auth_opts, help="the SDK's conf['auth_opts'] as JSON (keystone, "
         "signed-url, noauth with options); replaces --project-id")
+    add("--retries", type=_count, default=0, help="resend a failed idempotent request this "
+        "often (default 0: a benchmark counts failures instead of hiding them)")
     add("--no-reset", action="store_true", help="keep what the queues hold before the run")
     add("--keep-queues", action="store_true", help="do not delete the queues afterwards")
     add("--format", choices=("table", "json"), default="table", help="output (default table)")
@@ -194,7 +196,8 @@ def settings_from_args(args: argparse.Namespace, parser: argparse.ArgumentParser
         message_size=args.message_size, messages_per_post=args.messages_per_post,
         message_ttl=args.message_ttl, claim_size=args.claim_size,
         claim_ttl=args.claim_ttl, claim_grace=args.claim_grace,
-        list_size=args.list_size, ws_url=args.ws_url, conf={"auth_opts": auth},
+        list_size=args.list_size, ws_url=args.ws_url,
+        conf={"auth_opts": auth, "retries": args.retries},
         reset=not args.no_reset, keep_queues=args.keep_queues, output=args.format,
         progress=args.progress,
     )

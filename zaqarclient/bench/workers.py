@@ -81,8 +81,9 @@ class Recorder:
 
 
 def new_client(settings: Settings, url: str | None = None) -> Client:
-    """An SDK client for one worker."""
-    return make_client(url or settings.url, version=2, conf=dict(settings.conf))
+    """An SDK client for one worker (no retries unless the settings ask for them)."""
+    conf = {"retries": 0, **settings.conf}
+    return make_client(url or settings.url, version=2, conf=conf)
 
 
 def message_body(size: int) -> Callable[[], dict[str, Any]]:
