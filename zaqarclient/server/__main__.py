@@ -47,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-v1-1", action="store_true",
                         help="do not serve /v1.1 (as Zaqar 22 and later, or 21 without "
                              "enable_deprecated_api_versions)")
+    parser.add_argument("--profiler-hmac-key", action="append", default=[], metavar="KEY",
+                        help="OSprofiler HMAC key (repeatable): received trace headers signed "
+                             "with it are logged and reported as verified")
+    parser.add_argument("--report-file", metavar="PATH",
+                        help="append state reports (SIGUSR2, GET /v2/report) to this file "
+                             "instead of writing them to standard error")
     parser.add_argument("--log-level", default="info",
                         choices=["critical", "error", "warning", "info", "debug"])
     return parser
@@ -61,6 +67,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
         require_confirmation=args.require_confirmation,
         enable_checksum=args.enable_checksum,
         tokens=dict(args.token),
+        profiler_hmac_keys=tuple(args.profiler_hmac_key),
+        report_file=args.report_file,
     )
     if args.signed_url_key:
         config.secret_key = args.signed_url_key
