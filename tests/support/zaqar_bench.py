@@ -39,7 +39,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from tests.support.real_zaqar import CACHE_DIR, REPO_ROOT, V2_VERSION, RealZaqarError
-from tests.support.real_zaqar import install as install_zaqar
 from tests.support.real_zaqar import venv_dir as zaqar_venv
 
 PEER_VERSION = "4.7.0"
@@ -54,9 +53,16 @@ def _stamp() -> Path:
     return VENV / ".zaqarclient-installed"
 
 
+def _base() -> Path:
+    # Resolved: .cache may be a link shared by several checkouts of the repository.
+    return zaqar_venv(V2_VERSION).resolve()
+
+
 def _stamp_text() -> str:
+    # No path of this venv: it is only ever run as VENV/bin/python, which is
+    # relocatable, so checkouts sharing .cache share it without reinstalling.
     pins = CONSTRAINTS.read_text() if CONSTRAINTS.exists() else ""
-    return f"{' '.join(EXTRA_REQUIREMENTS)}\n{VENV}\n{zaqar_venv(V2_VERSION)}\n{pins}"
+    return f"{' '.join(EXTRA_REQUIREMENTS)}\n{_base()}\n{pins}"
 
 
 def is_installed() -> bool:
@@ -71,10 +77,19 @@ def _site_packages(venv: Path) -> Path:
 
 
 def install() -> Path:
-    """Create the zaqar-bench venv (after the real Zaqar it layers on); idempotent."""
+    """Create the zaqar-bench venv on top of an installed real Zaqar; idempotent.
+
+    ``python -m tests.support.real_zaqar install`` (``make real-zaqar``) installs
+    that Zaqar first; this never installs or changes it.
+    """
     if is_installed():
         return VENV
-    base = install_zaqar(V2_VERSION)
+    base = _base()
+    if not (base / "bin" / "zaqar-bench").exists():
+        raise RealZaqarError(
+            f"Zaqar {V2_VERSION} is not installed in {base}; run "
+            "`python -m tests.support.real_zaqar install` first"
+        )
     with (CACHE_DIR / f"zaqar-bench-{V2_VERSION}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not is_installed():
@@ -138,7 +153,7 @@ class BenchResult:
 def run(url: str, client: Client, args: Sequence[str] = (), timeout: float = 300) -> BenchResult:
     """Run ``zaqar-bench --nodebug -s URL ARGS`` with ``client`` as its zaqarclient."""
     # The console script of the server's venv, run by this venv's interpreter.
-    script = zaqar_venv(V2_VERSION) / "bin" / "zaqar-bench"
+    script = _base() / "bin" / "zaqar-bench"
     cmd = [str(VENV / "bin" / "python"), str(script), "--nodebug", "-s", url, *args]
     # cwd: a directory with no zaqarclient/ in it, so only PYTHONPATH decides.
     result = subprocess.run(cmd, env=environment(client), capture_output=True, text=True,
