@@ -9,7 +9,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from tests.cli.conftest import OSC, OPENSTACK, new_name
+from tests.cli.conftest import OPENSTACK, OSC, new_name
 
 
 def jsonl(messages: list[dict[str, object]]) -> str:
@@ -32,7 +32,6 @@ def test_a_jsonl_file_is_posted_in_batches_under_the_queues_own_size_cap(
     path.write_text(jsonl(messages))
     ids = osc.json("messaging", "message", "post", name, "--file", str(path))
     assert len(ids) == 120 and len({row["ID"] for row in ids}) == 120
-    assert total(osc, name) == 120
     listed = osc.json("messaging", "message", "list", name, "--all", "--echo")
     assert [m["Body"]["n"] for m in listed] == list(range(120))
 
@@ -89,6 +88,5 @@ def test_progress_bars_on_a_terminal_and_none_when_piped(osc: OSC) -> None:
     assert f"list {name}" in terminal and "200/200 messages" in terminal
     _, terminal = run_on_terminal(osc, "messaging", "queue", "purge", name)
     assert f"purge {name}" in terminal and "200/200 messages" in terminal
-    assert total(osc, name) == 0
     piped = osc.run("messaging", "message", "post", name, "-", stdin=messages)
     assert piped.stderr == ""
