@@ -32,6 +32,8 @@ def test_message_count_mode_and_websocket_url() -> None:
                      "--auth-opts", '{"backend": "keystone", "options": {"os_auth_token": "t"}}')
     assert (settings.messages, settings.duration, settings.transport) == (500, 300.0, "websocket")
     assert settings.conf["auth_opts"]["backend"] == "keystone"
+    assert settings.list_claimed
+    assert not parse("--url", "http://h", "--no-list-claimed").list_claimed
 
 
 @pytest.mark.parametrize(

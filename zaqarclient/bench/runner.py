@@ -217,10 +217,17 @@ def _wait_ready(processes: dict[tuple[str, int], Any], channel: Any) -> None:
     deadline = time.monotonic() + _READY_TIMEOUT
     while pending:
         try:
-            kind, role, index, detail = channel.get(timeout=max(deadline - time.monotonic(), 0.1))
+            kind, role, index, detail = channel.get(timeout=0.2)
         except queue_mod.Empty:
-            raise BenchError(f"workers did not get ready in {_READY_TIMEOUT:.0f} s: "
-                             f"{sorted(pending)}") from None
+            dead = [key for key in pending if processes[key].exitcode is not None]
+            if dead:
+                role, index = dead[0]
+                raise BenchError(f"the {role} process {index} exited with code "
+                                 f"{processes[dead[0]].exitcode} before it was ready") from None
+            if time.monotonic() > deadline:
+                raise BenchError(f"workers did not get ready in {_READY_TIMEOUT:.0f} s: "
+                                 f"{sorted(pending)}") from None
+            continue
         if kind == "failed":
             raise BenchError(f"a {role} could not start: {detail}")
         pending.discard((role, index))

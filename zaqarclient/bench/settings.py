@@ -30,6 +30,7 @@ class Settings:
     claim_ttl: int = 300
     claim_grace: int = 200
     list_size: int = 5
+    list_claimed: bool = True
     ws_url: str | None = None
     conf: dict[str, Any] = field(default_factory=dict)
     reset: bool = True
@@ -149,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     add("--claim-grace", type=_positive, default=200, help="claim grace (default 200)")
     add("--list-size", type=_positive, default=5,
         help="messages per observer page, 1-20 (default 5)")
+    add("--no-list-claimed", action="store_true", help="observers list free messages only "
+        "(by default they include claimed ones, as zaqar-bench's do; Zaqar 23's Redis driver "
+        "answers that first page with 503)")
     add("--ws-url", type=_url, help="websocket endpoint for subscribers (default: --url's host "
         "and port over ws://, as the reference server serves both on one port)")
     add("--project-id", default="zaqarclient-bench",
@@ -196,7 +200,7 @@ def settings_from_args(args: argparse.Namespace, parser: argparse.ArgumentParser
         message_size=args.message_size, messages_per_post=args.messages_per_post,
         message_ttl=args.message_ttl, claim_size=args.claim_size,
         claim_ttl=args.claim_ttl, claim_grace=args.claim_grace,
-        list_size=args.list_size, ws_url=args.ws_url,
+        list_size=args.list_size, list_claimed=not args.no_list_claimed, ws_url=args.ws_url,
         conf={"auth_opts": auth, "retries": args.retries},
         reset=not args.no_reset, keep_queues=args.keep_queues, output=args.format,
         progress=args.progress,

@@ -185,7 +185,9 @@ def observe(settings: Settings, rec: Recorder, stop: StopFlag) -> None:
     try:
         while not stop.is_set():
             queue = next(queues)
-            params: dict[str, Any] = {"limit": settings.list_size, "include_claimed": True}
+            params: dict[str, Any] = {"limit": settings.list_size}
+            if settings.list_claimed:
+                params["include_claimed"] = True
             marker = markers.get(queue.name)
             if marker is not None:
                 params["marker"] = marker
