@@ -149,3 +149,15 @@ def test_the_report_endpoint_is_admin_only(live: LiveServer) -> None:
     text = requests.get(live.url + "/v2/report", headers=admin, timeout=30)
     assert text.headers["content-type"].startswith("text/plain")
     assert "Queues" in parse(text.text)
+
+
+def test_starting_a_server_imports_neither_oslo_reports_nor_osprofiler() -> None:
+    code = (
+        "import sys\n"
+        "from zaqarclient.testing import ReferenceServer\n"
+        "server = ReferenceServer().start()\n"
+        "server.stop()\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('oslo', 'osprofiler'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
