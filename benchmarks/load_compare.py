@@ -22,48 +22,20 @@ import json
 import os
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from run import reference_server  # noqa: E402 - benchmarks/run.py
 
 from tests.support import zaqar_bench  # noqa: E402
-from tests.support.real_zaqar import RealZaqar, free_port  # noqa: E402
+from tests.support.real_zaqar import RealZaqar  # noqa: E402
 
 MESSAGE_SIZE = 60  # zaqar-bench's default message body is about this size
 MESSAGE_TTL = 60  # and its ttl
-
-
-@contextmanager
-def reference_server() -> Iterator[str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "zaqarclient.server", "--port", str(port), "--log-level",
-         "warning"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                urllib.request.urlopen(url + "/", timeout=1)
-                break
-            except urllib.error.HTTPError:
-                break  # 300: up
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("reference server did not start") from None
-                time.sleep(0.05)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 def ours(url: str, args: argparse.Namespace, subscribers: int = 0) -> dict[str, Any]:

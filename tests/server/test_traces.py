@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 from osprofiler import profiler
 
+from tests.support.traces import active_trace
 from zaqarclient.queues.client import Client
 from zaqarclient.server.config import Config
 from zaqarclient.server.state import collect
@@ -27,17 +28,8 @@ def server() -> Iterator[ReferenceServer]:
 
 @pytest.fixture
 def traced() -> Iterator[profiler._Profiler]:
-    yield from _trace(KEY)
-
-
-def _trace(key: str) -> Iterator[profiler._Profiler]:
-    profiler.init(key)
-    try:
-        active = profiler.get()
-        assert active is not None
+    with active_trace(KEY) as active:
         yield active
-    finally:
-        profiler.clean()
 
 
 def _conf(project: str) -> dict[str, object]:
@@ -79,7 +71,7 @@ def test_websocket_frames_carry_the_trace_too(
 def test_a_trace_signed_with_an_unknown_key_is_kept_as_unverified(
     server: ReferenceServer,
 ) -> None:
-    for active in _trace("wrong-key"):
+    with active_trace("wrong-key") as active:
         with Client(server.url, conf=_conf("tr-bad")) as client:
             client.queue("traced", auto_create=False).delete()
         record = server.app.traces.recent()[-1]

@@ -14,6 +14,7 @@ import pytest
 from osprofiler import profiler
 
 from tests.support.loopback import LoopbackServer, Reply
+from tests.support.traces import active_trace
 from zaqarclient.queues.client import Client
 from zaqarclient.tracing import TRACE_HMAC, TRACE_INFO, trace_headers
 
@@ -23,13 +24,8 @@ CONF = {"auth_opts": {"backend": "noauth", "options": {"os_project_id": "p1"}}}
 
 @pytest.fixture
 def trace() -> Iterator[profiler._Profiler]:
-    profiler.init(KEY)
-    try:
-        active = profiler.get()
-        assert active is not None
+    with active_trace(KEY) as active:
         yield active
-    finally:
-        profiler.clean()
 
 
 def decode(info: str) -> dict[str, str]:
