@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from osprofiler import profiler
+from osprofiler import profiler, web
 
 from tests.support.traces import active_trace
 from zaqarclient.queues.client import Client
@@ -66,6 +66,13 @@ def test_websocket_frames_carry_the_trace_too(
         "websocket", "message_post", "traced-ws",
     )
     assert (record.base_id, record.verified) == (traced.get_base_id(), True)
+
+
+def test_caller_text_in_a_record_stays_on_one_line(server: ReferenceServer) -> None:
+    with active_trace(KEY):
+        headers = web.get_trace_id_headers()
+    record = server.app.traces.record(headers, "websocket", "queue_get", "q\nforged line")
+    assert record is not None and record.path == "q?forged line"
 
 
 def test_a_trace_signed_with_an_unknown_key_is_kept_as_unverified(

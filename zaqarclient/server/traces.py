@@ -59,6 +59,12 @@ def _header(headers: Mapping[str, Any], name: str) -> str | None:
     return value if isinstance(value, str) and len(value) <= _MAX_HEADER else None
 
 
+def _printable(text: str, limit: int = 200) -> str:
+    # Paths and websocket queue names are caller text too: one log line, bounded.
+    cleaned = "".join(c if c.isprintable() else "?" for c in text[:limit])
+    return cleaned + ("..." if len(text) > limit else "")
+
+
 def _identifier(value: Any) -> str | None:
     # Only UUIDs reach the log and the report: the header is caller-controlled text.
     try:
@@ -94,7 +100,7 @@ class TraceLog:
         if base_id is None or parent_id is None:
             return None
         record = TraceRecord(base_id, parent_id, self._verify(info, headers), transport,
-                             method, path, time.time())
+                             _printable(method), _printable(path), time.time())
         with self._lock:
             self._records.append(record)
             self.total += 1
