@@ -10,6 +10,7 @@ when the run is over it sends its recorders back to be merged.
 from __future__ import annotations
 
 import contextlib
+import functools
 import multiprocessing
 import queue as queue_mod
 import signal
@@ -113,15 +114,13 @@ def _targets(
     quotas: list[int | None], subscribers: list[workers.Subscriber], stop: Any,
 ) -> list[Callable[[], None]]:
     if role == "producer":
-        return [lambda r=r, q=q: workers.produce(settings, r, stop, q)  # type: ignore[misc]
+        return [functools.partial(workers.produce, settings, r, stop, q)
                 for r, q in zip(recorders, quotas, strict=True)]
     if role == "consumer":
-        return [lambda r=r: workers.consume(settings, r, stop)  # type: ignore[misc]
-                for r in recorders]
+        return [functools.partial(workers.consume, settings, r, stop) for r in recorders]
     if role == "observer":
-        return [lambda r=r: workers.observe(settings, r, stop)  # type: ignore[misc]
-                for r in recorders]
-    return [lambda s=s: s.run(stop) for s in subscribers]  # type: ignore[misc]
+        return [functools.partial(workers.observe, settings, r, stop) for r in recorders]
+    return [functools.partial(s.run, stop) for s in subscribers]
 
 
 # --------------------------------------------------------------------- parent side
