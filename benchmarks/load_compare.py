@@ -139,7 +139,7 @@ def main() -> int:
     parser.add_argument("--only", choices=("reference", "real"))
     parser.add_argument("--json", type=Path, help="also write every raw result here")
     args = parser.parse_args()
-    zaqar_bench.install()
+    zaqar_bench.install(peer=True)
     rows: list[list[str]] = []
     raw: dict[str, Any] = {}
     if args.only != "real":

@@ -21,7 +21,6 @@ def bench_venv() -> None:
 
 def test_zaqar_bench_imports_this_package(bench_venv: None) -> None:
     assert zaqar_bench.client_location("this") == str(REPO_ROOT / "zaqarclient" / "__init__.py")
-    assert "site-packages" in zaqar_bench.client_location("peer")
 
 
 def test_zaqar_bench_runs_every_role_on_this_package(
