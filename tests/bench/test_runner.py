@@ -82,6 +82,14 @@ def test_an_unreachable_server_is_one_clear_line(capsys: pytest.CaptureFixture[s
     assert "Traceback" not in err
 
 
+def test_bad_auth_options_are_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    assert main(["--url", url, "--no-reset", "--auth-opts", '{"backend": "kerberos"}']) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("zaqarclient-bench: ") and "kerberos" in err
+    assert "Traceback" not in err
+
+
 def test_console_script_prints_json_and_a_progress_line(reference_server: Any) -> None:
     cmd = [sys.executable, "-m", "zaqarclient.bench", "--url", reference_server.url,
            "--duration", "0.6", "--observers", "1", "--project-id", "bench-cli",

@@ -173,6 +173,10 @@ class Progress:
 
 def run(settings: Settings, stream: TextIO = sys.stderr) -> Outcome:
     """Run the benchmark ``settings`` describes and return what it measured."""
+    # Bad auth options or URLs fail here, in one line, not in every worker thread.
+    workers.new_client(settings).close()
+    if settings.workers.get("subscriber"):
+        workers.new_client(settings, settings.subscriber_url).close()
     prepare_queues(settings, settings.reset)
     context = multiprocessing.get_context("spawn")
     channel = context.Queue()
