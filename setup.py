@@ -11,6 +11,8 @@ WEBSOCKET = ["websocket-client>=1.6", "msgpack>=1.0"]
 # uvicorn 0.35 brought the websockets-sansio protocol the reference server runs on.
 SERVER = ["uvicorn>=0.35", "httptools>=0.6", "websockets>=13", "msgpack>=1.0"]
 CLI = ["osc-lib>=2.1.0", "cliff>=4.0"]
+# State report (oslo.reports) and tracing (osprofiler): imported only when used.
+OPERATOR = ["oslo.reports>=3.0", "osprofiler>=3.4"]
 TEST = [
     "pytest>=8",
     "pytest-xdist>=3.5",
@@ -38,12 +40,14 @@ setup(
         "websocket": WEBSOCKET,
         "server": SERVER,
         "cli": CLI,
-        "test": TEST + SERVER + WEBSOCKET + CLI,
+        "operator": OPERATOR,
+        "test": TEST + SERVER + WEBSOCKET + CLI + OPERATOR,
         "docs": DOCS,
     },
     entry_points={
         "console_scripts": [
             "zaqar-reference-server = zaqarclient.server.__main__:main",
+            "zaqarclient-bench = zaqarclient.bench.__main__:main",
         ],
         "pytest11": ["zaqarclient = zaqarclient.testing.pytest_plugin"],
         **CLI_ENTRY_POINTS,

@@ -65,8 +65,12 @@ class RealZaqarError(RuntimeError):
 
 
 def venv_dir(version: str) -> Path:
-    """Where the virtualenv for one Zaqar release lives."""
-    return CACHE_DIR / f"zaqar-{version}"
+    """Where the virtualenv for one Zaqar release lives.
+
+    Resolved, so checkouts whose ``.cache`` links to one shared directory agree on
+    the path (it is in the stamp) instead of each reinstalling the shared venv.
+    """
+    return CACHE_DIR.resolve() / f"zaqar-{version}"
 
 
 def _stamp(version: str) -> Path:

@@ -72,4 +72,8 @@ DIFFERENCES: tuple[str, ...] = (
     "Websocket connection-bound subscriptions are delivered by an in-process sink on the "
     "notifier's worker pool, not through Zaqar's internal HTTP listener; the subscriber URL "
     "keeps Zaqar's shape `http://<host>:<port>/<connection id>` (the HTTP port).",
+    "The state report (Zaqar's Guru Meditation Report, on SIGUSR2) is also served to admins "
+    "at `GET /v2/report`; Zaqar has no such route (404).",
+    "OSprofiler trace headers are recorded (log and state report, HMAC checked against "
+    "`--profiler-hmac-key`), not joined: the server sends no spans to an OSprofiler backend.",
 )

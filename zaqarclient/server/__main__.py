@@ -63,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     _switch(parser, "v1-1", "serve /v1.1 as Zaqar 21 with enable_deprecated_api_versions = 1.1")
     _switch(parser, "notifications",
             "send subscription notifications (message_pipeline = zaqar.notification.notifier)")
+    parser.add_argument("--profiler-hmac-key", action="append", default=[], metavar="KEY",
+                        help="OSprofiler HMAC key (repeatable): received trace headers signed "
+                             "with it are logged and reported as verified")
+    parser.add_argument("--report-file", metavar="PATH",
+                        help="append state reports (SIGUSR2, GET /v2/report) to this file "
+                             "instead of writing them to standard error")
     parser.add_argument("--log-level", default="info",
                         choices=["critical", "error", "warning", "info", "debug"])
     return parser
@@ -88,6 +94,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
         require_confirmation=args.require_confirmation,
         enable_checksum=args.enable_checksum,
         tokens=dict(args.token),
+        profiler_hmac_keys=tuple(args.profiler_hmac_key),
+        report_file=args.report_file,
         **overrides,
     )
 

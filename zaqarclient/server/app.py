@@ -29,7 +29,9 @@ from zaqarclient.server.protocol import (
 )
 from zaqarclient.server.request import decode_path
 from zaqarclient.server.routing import Router
+from zaqarclient.server.state import Runtime
 from zaqarclient.server.storage import Storage, open_storage
+from zaqarclient.server.traces import TraceLog
 from zaqarclient.server.validation import valid_name
 
 LOG = logging.getLogger("zaqarclient.server")
@@ -75,6 +77,8 @@ class App:
         self.clock: Clock = clock or SystemClock()
         self.storage: Storage = storage or open_storage(store, self.clock)
         self.notifier = Notifier(self)
+        self.traces = TraceLog(self.config.profiler_hmac_keys)
+        self.runtime: Runtime | None = None  # set by the server serving this App
         self.home_cache: dict[str, bytes] = {}
         self.routers: list[Router] = [v2.build_router(self.config)]
         if self.config.enable_v1_1:
@@ -90,6 +94,8 @@ class App:
 
     def handle(self, req: ServerRequest) -> ServerResponse:
         """Answer one request; never raises."""
+        if "x-trace-info" in req.headers:
+            self.traces.record(req.headers, "http", req.method, req.path)
         try:
             resp = self._dispatch(req)
         except HTTPError as err:

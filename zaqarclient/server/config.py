@@ -98,6 +98,10 @@ class Config:
     smtp_port: int = 465
     # Public endpoint put into confirmation notifications as WSGISubscribeURL.
     public_endpoint: str | None = None
+    # [profiler] hmac_keys: trace headers signed with one of these are marked verified.
+    profiler_hmac_keys: tuple[str, ...] = ()
+    # Where the state report (SIGUSR2, GET /v2/report) is written; None: standard error.
+    report_file: str | None = None
 
     # Hard-coded constants of Zaqar, exposed for completeness.
     min_message_ttl: int = 60
