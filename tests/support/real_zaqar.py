@@ -44,7 +44,9 @@ from types import TracebackType
 from typing import Literal
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CACHE_DIR = REPO_ROOT / ".cache"
+# Resolved: a worktree's .cache may be a symlink to a shared one, whose stamps name
+# the shared path; an unresolved path would look "not installed" and re-install it.
+CACHE_DIR = (REPO_ROOT / ".cache").resolve()
 HERE = Path(__file__).resolve().parent
 
 V2_VERSION = "23.0.1"  # last release tested for API v2 (v1.1 was removed in 22.0.0)
