@@ -92,9 +92,26 @@ def _stamp_text(version: str) -> str:
 
 
 def is_installed(version: str) -> bool:
-    """True when ``install(version)`` finished and its pins have not changed since."""
+    """True when ``install(version)`` finished and its pins have not changed since.
+
+    The recorded venv path may be spelled through another checkout's symlink to
+    the same shared ``.cache``: it counts when it resolves to this venv and its
+    interpreter (which the scripts' shebangs name) still exists.
+    """
     stamp = _stamp(version)
-    return stamp.exists() and stamp.read_text() == _stamp_text(version)
+    if not stamp.exists():
+        return False
+    requirement, _, rest = stamp.read_text().partition("\n")
+    recorded, _, pins = rest.partition("\n")
+    expected_requirement, _, expected_rest = _stamp_text(version).partition("\n")
+    expected_pins = expected_rest.partition("\n")[2]
+    if requirement != expected_requirement or pins != expected_pins:
+        return False
+    recorded_dir = Path(recorded)
+    return (
+        recorded_dir.resolve() == venv_dir(version).resolve()
+        and (recorded_dir / "bin" / "python").exists()
+    )
 
 
 def _tail(path: Path, lines: int = 40) -> str:
