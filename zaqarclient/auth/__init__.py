@@ -20,9 +20,17 @@ BACKENDS: dict[str, type[AuthBackend]] = {
 
 
 def get_backend(
-    backend: str = "keystone", options: Mapping[str, Any] | None = None, session: Any = None
+    backend: str = "keystone",
+    options: Mapping[str, Any] | None = None,
+    session: Any = None,
+    *,
+    has_endpoint: bool = True,
 ) -> AuthBackend:
-    """Build the backend named ``backend`` (python-zaqarclient's names)."""
+    """Build the backend named ``backend`` (python-zaqarclient's names).
+
+    ``has_endpoint`` tells the keystone backend whether the client was given
+    its URL (a given token is then used as it is).
+    """
     cls = BACKENDS.get(backend)
     if cls is None:
         raise ConfigurationError(
@@ -31,5 +39,5 @@ def get_backend(
     if options is not None and not isinstance(options, Mapping):
         raise ConfigurationError("auth_opts['options'] must be a dict")
     if cls is KeystoneAuth:
-        return KeystoneAuth(options, session=session)
+        return KeystoneAuth(options, session=session, has_endpoint=has_endpoint)
     return cls(options)

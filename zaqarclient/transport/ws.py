@@ -259,11 +259,7 @@ class WebsocketTransport:
             raise self.error_for(status, reply.get("body"), AUTH_KEY, None)
 
     def _session_project(self) -> str | None:
-        session = getattr(self.auth, "session", None)
-        if session is None:
-            return None
-        project = session.get_project_id()
-        return str(project) if project else None
+        return self.auth.project() if isinstance(self.auth, KeystoneAuth) else None
 
     def _headers(self, key: str, extra: Mapping[str, str] | None) -> dict[str, Any]:
         headers: dict[str, Any] = {
