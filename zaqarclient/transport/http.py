@@ -382,7 +382,7 @@ class HttpTransport:
         elif isinstance(exc, ProxyError):
             message = f"Proxy error talking to Zaqar: {exc}"
         elif _never_sent(exc):
-            message = f"Cannot connect to Zaqar at {self.endpoint}"
+            message = f"Cannot connect to Zaqar at {redact_url(self.endpoint)}"
         else:
             message = f"Connection to Zaqar failed: {type(exc).__name__}"
         return ConnectionError(message, method=method, url=safe_url)

@@ -153,11 +153,12 @@ def test_local_sign_and_verify_round_trip() -> None:
                          expires=doc.expires, signature_value=doc.signature)
     assert not signer.verify("k", paths=doc.paths, methods=doc.methods, project="other",
                              expires=doc.expires, signature_value=doc.signature)
-    past = signer.sign("k", "src", expires=datetime.now(UTC) - timedelta(seconds=1))
-    assert not signer.verify("k", paths=past.paths, methods=past.methods, project=None,
+    past = signer.sign("k", "src", project="proj1",
+                       expires=datetime.now(UTC) - timedelta(seconds=1))
+    assert not signer.verify("k", paths=past.paths, methods=past.methods, project="proj1",
                              expires=past.expires, signature_value=past.signature)
     with pytest.raises(errors.ConfigurationError, match="Invalid paths"):
-        signer.sign("k", "src", paths=["queues"])
+        signer.sign("k", "src", paths=["queues"], project="proj1")
 
 
 def test_signed_url_backend_takes_the_share_document_as_is() -> None:
@@ -179,7 +180,8 @@ def test_signed_url_backend_names_missing_options() -> None:
 
 
 def test_tls_options_apply_to_every_backend() -> None:
-    for name, opts in [("noauth", {}), ("signed-url", signer.sign("k", "q").as_dict())]:
+    signed = signer.sign("k", "q", project="p").as_dict()
+    for name, opts in [("noauth", {}), ("signed-url", signed)]:
         backend = get_backend(name, {**opts, "insecure": True})
         assert backend.tls.verify is False
         backend = get_backend(name, {**opts, "os_cacert": "/ca.pem", "cert": "/c.pem",
