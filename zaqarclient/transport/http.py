@@ -206,7 +206,7 @@ class HttpTransport:
     def send(self, request: Request) -> Response:
         """Send ``request``; return the response or raise the mapped error."""
         route = self.api.route(request.operation)
-        if request.ref is not None:
+        if request.ref:
             url = self.absolute(request.ref)
         else:
             path = route.path

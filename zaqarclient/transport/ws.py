@@ -208,9 +208,14 @@ class WebsocketTransport:
         if on_drop in self._drop_hooks:
             self._drop_hooks.remove(on_drop)
 
-    def request_raw(self, action: str, body: Mapping[str, Any]) -> tuple[int, Any]:
-        """Send one raw action; ``(status, body)`` of the reply, errors not mapped."""
-        reply, _ = self._exchange(self.connection(), action, dict(body), None)
+    def request_raw(
+        self,
+        action: str,
+        body: Mapping[str, Any],
+        headers: Mapping[str, str] | None = None,
+    ) -> tuple[int, Any]:
+        """Send one raw action with extra envelope ``headers``; ``(status, body)``, not mapped."""
+        reply, _ = self._exchange(self.connection(), action, dict(body), headers)
         return _status(reply), reply.get("body")
 
     # -- internals ----------------------------------------------------------
