@@ -268,3 +268,24 @@ def test_confirmation_round_trip(hook: Hook) -> None:
         api.put(confirm["URL-Paths"], {"confirmed": False}, headers=signed)
         server.app.notifier.drain()
         assert hook.posts[-1][1]["Message_Type"] == "UnsubscribeConfirmation"
+
+
+def test_trust_subscriber_behind_token_auth_gets_a_trust_id() -> None:
+    # Behind Keystone Zaqar creates a trust for a trust+ subscriber without one
+    # (Heat's OS::Zaqar::MistralTrigger); without auth that is a 503.
+    from zaqarclient.server import App, ServerRequest, Token
+
+    headers = {"client-id": "3381af92-2b9e-11e3-b191-71861300734c", "x-project-id": "tp",
+               "content-type": "application/json"}
+    body = json.dumps({"subscriber": "trust+http://mistral.test/executions", "ttl": 3600,
+                       "options": {"post_data": "{}"}}).encode()
+    plain = App(Config())
+    resp = plain.handle(ServerRequest("POST", "/v2/queues/q/subscriptions", "", headers, body))
+    assert resp.status == 503
+    secured = App(Config(tokens={"tok": Token("tp")}))
+    headers["x-auth-token"] = "tok"
+    resp = secured.handle(ServerRequest("POST", "/v2/queues/q/subscriptions", "", headers, body))
+    assert resp.status == 201
+    sid = resp.json()["subscription_id"]
+    shown = secured.handle(ServerRequest("GET", f"/v2/queues/q/subscriptions/{sid}", "", headers))
+    assert set(shown.json()["options"]) == {"post_data", "trust_id"}

@@ -51,8 +51,9 @@ DIFFERENCES: tuple[str, ...] = (
     "The health report does not run real operations; it reports storage reachability and "
     "message volume in the non-pooled MongoDB layout.",
     "`_enable_encrypt_messages` is stored and validated but bodies are not encrypted.",
-    "trust+http(s) subscribers get no Keystone trust; the `trust+` prefix is only stripped "
-    "when delivering.",
+    "trust+http(s) subscribers get no Keystone trust: without token auth they are refused "
+    "(503) as on a no-auth Zaqar; with it the stored `trust_id` is made up, and the `trust+` "
+    "prefix is only stripped when delivering.",
     "A webhook POST gives up after 10 s without an answer and counts as failed (retried per "
     "the retry policy); Zaqar's webhook task sets no timeout and waits forever.",
     "Token auth (`--token`) is a static token table standing in for keystonemiddleware.",
