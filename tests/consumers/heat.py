@@ -242,8 +242,8 @@ def run_resources(steps: Steps, plugin: ZaqarClientPlugin, env: Env, deployment:
 
     with steps.step("OS::Zaqar::Queue href attribute from api_url and api_version"):
         client = plugin.client()
-        href = "%s/v%s/queues/%s" % (client.api_url.rstrip("/"), client.api_version,
-                                     parse.quote(name))
+        href = "%s/v%s/queues/%s" % (  # noqa: UP031 - Heat's own expression
+            client.api_url.rstrip("/"), client.api_version, parse.quote(name))
         assert href == f"{deployment.http}/v2/queues/{name}", href
 
     with steps.step("OS::Zaqar::Queue show: queue.metadata()"):
@@ -256,9 +256,8 @@ def run_resources(steps: Steps, plugin: ZaqarClientPlugin, env: Env, deployment:
         queue.metadata(new_meta={"ttl": 900})
         assert plugin.client().queue(name, auto_create=False).metadata()["ttl"] == 900
 
-    with steps.step("OS::Zaqar::Queue delete under ignore_not_found"):
-        with plugin.ignore_not_found:
-            plugin.client().queue(name, auto_create=False).delete()
+    with steps.step("OS::Zaqar::Queue delete under ignore_not_found"), plugin.ignore_not_found:
+        plugin.client().queue(name, auto_create=False).delete()
 
     with steps.step("OS::Zaqar::SignedQueueURL: queue(q).signed_url(None, None, None)"):
         signed_url = plugin.client().queue(name).signed_url(
@@ -291,9 +290,9 @@ def run_resources(steps: Steps, plugin: ZaqarClientPlugin, env: Env, deployment:
                     if s.id == subscription_id["id"]]
         assert found.ttl == 7200 and found.options == {"b": 2}
 
-    with steps.step("OS::Zaqar::Subscription delete under ignore_not_found"):
-        with plugin.ignore_not_found:
-            get_subscription().delete()
+    name_ = "OS::Zaqar::Subscription delete under ignore_not_found"
+    with steps.step(name_), plugin.ignore_not_found:
+        get_subscription().delete()
 
     trigger: dict[str, str] = {}
     post_data = {"workflow_id": "wf-1", "params": {"env": {"notification": "$zaqar_message$"}},
@@ -305,9 +304,9 @@ def run_resources(steps: Steps, plugin: ZaqarClientPlugin, env: Env, deployment:
         trigger["id"] = subscription.id
         assert subscription.id
 
-    with steps.step("OS::Zaqar::MistralTrigger delete under ignore_not_found"):
-        with plugin.ignore_not_found:
-            plugin.client().subscription(name, id=trigger.get("id"), auto_create=False).delete()
+    name_ = "OS::Zaqar::MistralTrigger delete under ignore_not_found"
+    with steps.step(name_), plugin.ignore_not_found:
+        plugin.client().subscription(name, id=trigger.get("id"), auto_create=False).delete()
 
     with steps.step("ZaqarEventSink.consume: queue(target, auto_create=False).post(...)"):
         zaqar_client = plugin.client()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from tests.consumers.harness import CONSUMERS
 from tests.consumers.report import Comparison, compare
@@ -23,9 +24,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("server", choices=["reference", "real"])
     parser.add_argument("consumers", nargs="*", default=list(CONSUMERS))
     parser.add_argument("-v", "--verbose", action="store_true", help="print every step")
+    parser.add_argument("--ours-path", type=Path, default=None,
+                        help="a directory whose zaqarclient/ replaces this checkout's")
     args = parser.parse_args(argv)
     with environment(args.server) as env:
-        outputs = run_clients(env, *args.consumers)
+        outputs = run_clients(env, *args.consumers, ours_path=args.ours_path)
     comparison: Comparison = compare(args.server, outputs)
     print(comparison.render(verbose=args.verbose))
     return 0 if comparison.ok else 1

@@ -22,6 +22,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -39,7 +40,28 @@ TIMEOUT = 300
 ZAQAR_SERVICE_USER = ("zaqar", "zaqar-service-pw")
 
 
-class KeystoneRealZaqar(RealZaqar):
+class SharedStoreZaqar(RealZaqar):
+    """A real Zaqar that can use another instance's redis and catalogue.
+
+    Devstack's HTTP and websocket Zaqar share one store, so a message posted
+    over HTTP is popped or notified over the websocket; two RealZaqar
+    instances would each have their own redis. Its notification listener
+    binds 127.0.0.1 (oslo.config reads ``notification_bind``).
+    """
+
+    def __init__(self, *, store_of: RealZaqar | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.store_of = store_of
+
+    def config_text(self) -> str:
+        text = super().config_text().replace("notification-bind", "notification_bind")
+        if self.store_of is not None:
+            text = text.replace(f"uri = {self.redis_uri}", f"uri = {self.store_of.redis_uri}")
+            text = text.replace(self._sqlite_uri(), self.store_of._sqlite_uri())
+        return text
+
+
+class KeystoneRealZaqar(SharedStoreZaqar):
     """A real Zaqar behind keystonemiddleware (devstack's ``auth_strategy = keystone``)."""
 
     def __init__(self, keystone_url: str, **kwargs: Any) -> None:
@@ -58,19 +80,11 @@ class KeystoneRealZaqar(RealZaqar):
             "project_domain_id = default",
         ]
         text = super().config_text().replace("[DEFAULT]\n", "[DEFAULT]\nauth_strategy = keystone\n")
-        text = text.replace("notification-bind", "notification_bind")
         return text + "\n".join([
             "", "[keystone_authtoken]", f"www_authenticate_uri = {self.keystone_url}",
             *service, "interface = public", "",
             "[trustee]", *service[:-2], "",
         ])
-
-
-class NotifyingRealZaqar(RealZaqar):
-    """A no-auth real Zaqar whose websocket notification listener binds 127.0.0.1."""
-
-    def config_text(self) -> str:
-        return super().config_text().replace("notification-bind", "notification_bind")
 
 
 @dataclass
@@ -110,11 +124,11 @@ def _accounts(keystone: FakeKeystone) -> dict[str, dict[str, str]]:
 
 
 @contextlib.contextmanager
-def environment(kind: str, real_noauth: tuple[str, str] | None = None) -> Iterator[Environment]:
+def environment(kind: str, real_noauth: str | None = None) -> Iterator[Environment]:
     """Start the servers of ``kind`` ("reference" or "real"); yield their description.
 
-    ``real_noauth`` reuses an already running no-auth real Zaqar (HTTP URL,
-    websocket URL) instead of starting one.
+    ``real_noauth`` reuses an already running no-auth real Zaqar (its HTTP
+    URL) instead of starting one.
     """
     with contextlib.ExitStack() as stack:
         tokens: dict[str, Any] = {}
@@ -166,30 +180,66 @@ def _reference(stack: contextlib.ExitStack, tokens: dict[str, Any]) -> tuple[Dep
 
 
 def _real(
-    stack: contextlib.ExitStack, keystone_url: str, noauth: tuple[str, str] | None
+    stack: contextlib.ExitStack, keystone_url: str, noauth: str | None
 ) -> tuple[Deployment, ...]:
-    servers: list[RealZaqar] = [
-        KeystoneRealZaqar(keystone_url, version=V2_VERSION, notifier=True),
-        KeystoneRealZaqar(keystone_url, version=V2_VERSION, transport="websocket",
-                          notifier=True),
-    ]
+    # No consumer uses a no-auth websocket (every websocket client authenticates).
+    http: list[RealZaqar] = [KeystoneRealZaqar(keystone_url, version=V2_VERSION, notifier=True)]
     if noauth is None:
-        servers += [
-            NotifyingRealZaqar(version=V2_VERSION, notifier=True),
-            NotifyingRealZaqar(version=V2_VERSION, transport="websocket", notifier=True),
-        ]
+        http.append(SharedStoreZaqar(version=V2_VERSION, notifier=True))
+    _start_together(stack, http)
+    ws = KeystoneRealZaqar(keystone_url, version=V2_VERSION, transport="websocket",
+                           notifier=True, store_of=http[0])
+    _start_together(stack, [ws])
+    secured = Deployment(http[0].url, ws.url, keystone=True)
+    noauth_http = noauth if noauth is not None else http[1].url
+    return Deployment(noauth_http, "", keystone=False), secured
+
+
+def _start_together(stack: contextlib.ExitStack, servers: list[RealZaqar]) -> None:
+    """Start the servers in parallel, each from a thread that lives as long as it does.
+
+    RealZaqar asks Linux to stop a server when the thread that spawned it ends
+    (PR_SET_PDEATHSIG), so a short-lived pool thread would take it down.
+    """
+    done = threading.Event()
+    started: list[concurrent.futures.Future[None]] = []
+
+    def keep(server: RealZaqar, ready: concurrent.futures.Future[None]) -> None:
+        try:
+            server.start()
+        except BaseException as exc:
+            ready.set_exception(exc)
+            return
+        ready.set_result(None)
+        done.wait()
+        server.stop()
+
+    threads = []
     for server in servers:
-        stack.callback(server.stop)
-    with concurrent.futures.ThreadPoolExecutor(len(servers)) as pool:
-        list(pool.map(lambda server: server.start(), servers))
-    secured = Deployment(servers[0].url, servers[1].url, keystone=True)
-    if noauth is None:
-        noauth = (servers[2].url, servers[3].url)
-    return Deployment(noauth[0], noauth[1], keystone=False), secured
+        ready: concurrent.futures.Future[None] = concurrent.futures.Future()
+        thread = threading.Thread(target=keep, args=(server, ready), daemon=True)
+        thread.start()
+        threads.append(thread)
+        started.append(ready)
+
+    def stop_all() -> None:
+        done.set()
+        for thread in threads:
+            thread.join(30)
+
+    stack.callback(stop_all)
+    for ready in started:
+        ready.result()
 
 
-def run_clients(env: Environment, *names: str) -> dict[str, dict[str, Any]]:
-    """Run the consumer modules with both clients (in parallel); their outputs by client."""
+def run_clients(
+    env: Environment, *names: str, ours_path: Path | None = None
+) -> dict[str, dict[str, Any]]:
+    """Run the consumer modules with both clients (in parallel); their outputs by client.
+
+    ``ours_path`` puts another checkout's ``zaqarclient`` in front (to measure
+    an older revision with the same consumers).
+    """
     interpreters = {"ours": Path(sys.executable), "peer": peer_client.python()}
     with tempfile.TemporaryDirectory(prefix="consumers-") as tmp:
         work = Path(tmp)
@@ -199,17 +249,24 @@ def run_clients(env: Environment, *names: str) -> dict[str, dict[str, Any]]:
         with concurrent.futures.ThreadPoolExecutor(2) as pool:
             futures = {
                 label: pool.submit(_run_one, python, work, env_path, work / f"{label}.json",
-                                   names)
+                                   names, ours_path if label == "ours" else None)
                 for label, python in interpreters.items()
             }
             return {label: future.result() for label, future in futures.items()}
 
 
 def _run_one(
-    python: Path, work: Path, env_path: Path, out: Path, names: tuple[str, ...]
+    python: Path,
+    work: Path,
+    env_path: Path,
+    out: Path,
+    names: tuple[str, ...],
+    front: Path | None,
 ) -> dict[str, Any]:
     code = "from tests.consumers.harness import main; main()"
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("OS_", "PYTHON"))}
+    if front is not None:
+        environ["PYTHONPATH"] = str(front)
     result = subprocess.run(
         [str(python), "-c", code, str(env_path), str(out), *names],
         cwd=work, env=environ, capture_output=True, text=True, timeout=TIMEOUT, check=False,
