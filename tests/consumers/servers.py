@@ -186,16 +186,16 @@ def _real(
     http: list[RealZaqar] = [KeystoneRealZaqar(keystone_url, version=V2_VERSION, notifier=True)]
     if noauth is None:
         http.append(SharedStoreZaqar(version=V2_VERSION, notifier=True))
-    _start_together(stack, http)
+    start_together(stack, http)
     ws = KeystoneRealZaqar(keystone_url, version=V2_VERSION, transport="websocket",
                            notifier=True, store_of=http[0])
-    _start_together(stack, [ws])
+    start_together(stack, [ws])
     secured = Deployment(http[0].url, ws.url, keystone=True)
     noauth_http = noauth if noauth is not None else http[1].url
     return Deployment(noauth_http, "", keystone=False), secured
 
 
-def _start_together(stack: contextlib.ExitStack, servers: list[RealZaqar]) -> None:
+def start_together(stack: contextlib.ExitStack, servers: list[RealZaqar]) -> None:
     """Start the servers in parallel, each from a thread that lives as long as it does.
 
     RealZaqar asks Linux to stop a server when the thread that spawned it ends

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from zaqarclient import auth as auth_backends
 from zaqarclient.errors import ConnectionError, DriverLoadFailure, TimeoutError
+from zaqarclient.transport.base import Transport as BaseTransport
 from zaqarclient.transport.request import NO_BODY, Api, LegacyRequest, Request, Response
 
 if TYPE_CHECKING:
@@ -83,11 +84,11 @@ def _split_params(api: Api, request: LegacyRequest) -> tuple[dict[str, str], dic
     return path, query
 
 
-class LegacyHttpTransport:
+class LegacyHttpTransport(BaseTransport):
     """python-zaqarclient's ``HttpTransport(options)``: sends requests as they are."""
 
     def __init__(self, options: Mapping[str, Any] | None = None, version: Any = 2) -> None:
-        self.options: dict[str, Any] = dict(options or {})
+        super().__init__(options)
         self.version = version
         self._transports: dict[tuple[str, str, Any], HttpTransport] = {}
         self._lock = threading.Lock()
@@ -161,14 +162,14 @@ def _root(endpoint: str, api: Api) -> str:
     return root[: -len(suffix)] if root.endswith(suffix) else root
 
 
-class LegacyWebsocketTransport:
+class LegacyWebsocketTransport(BaseTransport):
     """python-zaqarclient's ``WebsocketTransport(options)``: one connection, send and recv.
 
     The connection opens on the first ``send``, to that request's endpoint.
     """
 
     def __init__(self, options: Mapping[str, Any] | None = None, version: Any = 2) -> None:
-        self.options: dict[str, Any] = dict(options or {})
+        super().__init__(options)
         self.version = version
         self._ws: WebsocketTransport | None = None
         self._pushed: queue_mod.Queue[Any] = queue_mod.Queue()
