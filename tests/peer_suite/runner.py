@@ -29,7 +29,7 @@ class Outcomes(unittest.TestResult):
         self.outcomes: dict[str, list[Any]] = {}
         self._started = 0.0
 
-    def startTest(self, test: unittest.TestCase) -> None:  # noqa: N802 - unittest's name
+    def startTest(self, test: unittest.TestCase) -> None:
         super().startTest(test)
         self._started = time.monotonic()
 
@@ -37,19 +37,19 @@ class Outcomes(unittest.TestResult):
         elapsed = round(time.monotonic() - self._started, 3)
         self.outcomes[test.id()] = [outcome, detail[-1500:], elapsed]
 
-    def addSuccess(self, test: unittest.TestCase) -> None:  # noqa: N802
+    def addSuccess(self, test: unittest.TestCase) -> None:
         super().addSuccess(test)
         self._record(test, "pass")
 
-    def addFailure(self, test: unittest.TestCase, err: Any) -> None:  # noqa: N802
+    def addFailure(self, test: unittest.TestCase, err: Any) -> None:
         super().addFailure(test, err)
         self._record(test, "fail", self._exc_info_to_string(err, test))
 
-    def addError(self, test: unittest.TestCase, err: Any) -> None:  # noqa: N802
+    def addError(self, test: unittest.TestCase, err: Any) -> None:
         super().addError(test, err)
         self._record(test, "error", self._exc_info_to_string(err, test))
 
-    def addSkip(self, test: unittest.TestCase, reason: str) -> None:  # noqa: N802
+    def addSkip(self, test: unittest.TestCase, reason: str) -> None:
         super().addSkip(test, reason)
         self._record(test, "skip", reason)
 

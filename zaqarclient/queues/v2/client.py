@@ -49,26 +49,6 @@ def normalise_endpoint(url: str) -> str:
     return url.rstrip("/")
 
 
-def pick_backend(
-    conf: Mapping[str, Any], session: Any, *, has_endpoint: bool = True
-) -> auth_backends.AuthBackend:
-    """The auth backend ``conf['auth_opts']`` asks for.
-
-    As in python-zaqarclient, an ``auth_opts`` without ``backend`` means
-    keystone. With no ``auth_opts`` at all (and no session) the client uses
-    no-auth rather than failing for want of an ``auth_url``.
-    """
-    auth_opts = conf.get("auth_opts")
-    if auth_opts is None:
-        name = "keystone" if session is not None else "noauth"
-        return auth_backends.get_backend(name, {}, session=session, has_endpoint=has_endpoint)
-    if not isinstance(auth_opts, Mapping):
-        raise ConfigurationError("conf['auth_opts'] must be a dict such as {'backend': 'noauth'}")
-    name = auth_opts.get("backend") or "keystone"
-    options = auth_opts.get("options") or {}
-    return auth_backends.get_backend(name, options, session=session, has_endpoint=has_endpoint)
-
-
 class Client:
     """A Zaqar API v2 client over HTTP.
 
@@ -103,7 +83,7 @@ class Client:
         self.session = session
         self.auth_opts: Mapping[str, Any] = self.conf.get("auth_opts") or {}
         self.client_uuid: str = str(self.conf.get("client_uuid") or uuid.uuid4().hex)
-        self._auth = pick_backend(self.conf, session, has_endpoint=bool(url))
+        self._auth = auth_backends.from_conf(self.conf, session, has_endpoint=bool(url))
         self._api_url: str | None = normalise_endpoint(url) if url else None
         self._transport_instance: Transport | None = None
         self._lock = threading.Lock()
