@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Mapping
+from types import TracebackType
 from typing import Any
 
 from zaqarclient.errors import TransportError
@@ -18,7 +19,7 @@ from zaqarclient.transport.request import Request, Response
 
 
 class Transport(abc.ABC):
-    """A transport built from a client ``conf`` (``options``)."""
+    """A transport built from a client ``conf`` (``options``); a context manager."""
 
     http_to_zaqar: dict[int, type[TransportError]] = {
         400: errors.MalformedRequest,
@@ -36,3 +37,21 @@ class Transport(abc.ABC):
     @abc.abstractmethod
     def send(self, request: Request) -> Response:
         """Send ``request`` and return the response."""
+
+    def cleanup(self) -> None:  # noqa: B027 - overriding it is optional
+        """Release connections (nothing by default)."""
+
+    def close(self) -> None:
+        """Same as :meth:`cleanup`."""
+        self.cleanup()
+
+    def __enter__(self) -> Transport:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.cleanup()

@@ -31,7 +31,6 @@ import queue as queue_mod
 import threading
 import uuid
 from collections.abc import Mapping
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from zaqarclient import auth as auth_backends
@@ -141,19 +140,6 @@ class LegacyHttpTransport(BaseTransport):
         for transport in transports:
             transport.close()
 
-    close = cleanup
-
-    def __enter__(self) -> LegacyHttpTransport:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.cleanup()
-
 
 def _root(endpoint: str, api: Api) -> str:
     """The endpoint without a trailing version label (python-zaqarclient appended it)."""
@@ -230,19 +216,6 @@ class LegacyWebsocketTransport(BaseTransport):
             ws, self._ws = self._ws, None
         if ws is not None:
             ws.close()
-
-    close = cleanup
-
-    def __enter__(self) -> LegacyWebsocketTransport:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.cleanup()
 
 
 Transport = LegacyHttpTransport | LegacyWebsocketTransport
