@@ -2,10 +2,11 @@
 
 Three ways in, as in python-zaqarclient:
 
-* ``auth_token`` with an explicit Zaqar URL: the token is sent as given and
+* ``auth_token``: the token is sent as given. With an explicit Zaqar URL
   Keystone is never contacted (Heat, os-collect-config and Aodh hand the
   client a token they already hold; their Keystone may be unreachable from
-  here).
+  here); without one, Keystone (the caller's session, or ``auth_url``) is
+  asked only for the endpoint.
 * a keystoneauth1 session from the caller: it supplies the token and, when
   no URL was given, the endpoint from its catalog.
 * password (or token) options with ``auth_url``: a session is built on first
@@ -46,9 +47,8 @@ T = TypeVar("T")
 class KeystoneAuth(AuthBackend):
     """Send ``X-Auth-Token``: a given token, or one from a keystoneauth1 session.
 
-    ``has_endpoint`` says whether the client was given its Zaqar URL; a token
-    is only used as given when it was (otherwise the endpoint must come from
-    a catalog, which takes a session).
+    ``has_endpoint`` says whether the client was given its Zaqar URL; when it
+    was not, :meth:`endpoint` reads the catalog through a session.
     """
 
     name = "keystone"
@@ -67,18 +67,15 @@ class KeystoneAuth(AuthBackend):
         self._session: Any = session
         self._lock = threading.Lock()
         token = option(opts, "auth_token")
-        if token and has_endpoint:
+        if token:
             self._static_token = str(token)
             self.dynamic = False
-            return
-        if session is not None:
+        if session is not None and not (token and has_endpoint):
             self.tls = _tls_from_session(session, opts, self.tls)
 
     @property
     def session(self) -> Any:
         """The keystoneauth1 session (built from the options on first use)."""
-        if self._static_token is not None:
-            return None
         with self._lock:
             if self._session is None:
                 self._session = self._build_session()
@@ -110,8 +107,6 @@ class KeystoneAuth(AuthBackend):
 
     def endpoint(self) -> str | None:
         """The messaging endpoint from the Keystone catalog."""
-        if self._static_token is not None and self._session is None:
-            return None
         session = self.session
         opts = self.options
         service_type = option(opts, "service_type", "messaging")

@@ -93,3 +93,16 @@ def test_refused_password_is_an_authentication_error_with_keystones_status() -> 
             client.queue("q").stats  # noqa: B018
     assert caught.value.status == 401
     assert "wrong-pw" not in str(caught.value)
+
+
+def test_given_token_without_url_is_still_sent_as_given() -> None:
+    # The catalog is read through the caller's session; the token is the given one.
+    with LoopbackServer([Reply(200, STATS)]) as zaqar, \
+            MiniKeystone(messaging_url=zaqar.url) as keystone:
+        auth = generic.Password(auth_url=keystone.url, username="demo",
+                                password="secret-password", project_name="demo",
+                                user_domain_name="Default", project_domain_name="Default")
+        conf = {"auth_opts": {"backend": "keystone", "options": {"os_auth_token": "given"}}}
+        client = Client(version=2, conf=conf, session=ks_session.Session(auth=auth))
+        assert client.queue("q").stats == STATS
+        assert zaqar.requests[0].headers["X-Auth-Token"] == "given"
