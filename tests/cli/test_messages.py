@@ -129,6 +129,8 @@ def test_claims(osc: OSC) -> None:
     # python-zaqarclient 2.x's unprefixed name: still there, deprecated.
     released = osc.run("claim", "release", name, again[0]["Claim_ID"])
     assert "'openstack claim release' is deprecated" in released.stderr
+    reclaimed = osc.json("messaging", "claim", "create", name)
+    assert [c["Message_ID"] for c in reclaimed] == ids[1:]
     empty = osc.json("messaging", "claim", "create", name)
     assert empty == []
 
