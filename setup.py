@@ -22,6 +22,9 @@ TEST = [
     "types-requests",
     "trustme>=1.0",
     "python-openstackclient>=6.0",
+    # python-zaqarclient 4.7.0's functional suite (run with this package) is testtools-based.
+    "testtools>=2.5",
+    "fixtures>=4.0",
 ]
 DOCS = ["sphinx>=7", *CLI]
 

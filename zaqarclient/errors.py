@@ -8,6 +8,8 @@ Every exception the SDK raises derives from :class:`ZaqarError`::
     ├── DriverLoadFailure                   no transport for the URL's scheme
     ├── InvalidOperation                    the API version or transport lacks it
     │   └── UnsupportedVersion              the API version lacks it
+    ├── AuthenticationError                 Keystone gave no token or no endpoint
+    │   └── IdentityUnavailable (ConnectionError)  Keystone could not be reached
     ├── ConnectionError                     no response: refused, reset, DNS, TLS
     │   └── TimeoutError                    connect or read timeout
     └── TransportError                      the server answered with an error status
@@ -55,6 +57,18 @@ class UnsupportedVersion(InvalidOperation):
     """The operation needs a newer (or another) API version than the client's."""
 
 
+class AuthenticationError(ZaqarError):
+    """Keystone refused the credentials, or its catalog has no Zaqar endpoint.
+
+    ``status`` is Keystone's HTTP status when it answered (401, 400...), else None.
+    The keystoneauth1 exception is kept as ``__cause__``.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 class ConnectionError(ZaqarError, builtins.ConnectionError):
     """The request got no response: connection refused or reset, DNS or TLS failure."""
 
@@ -67,6 +81,17 @@ class ConnectionError(ZaqarError, builtins.ConnectionError):
     def __str__(self) -> str:
         where = f" ({self.method} {self.url})" if self.method else ""
         return f"{self.message}{where}"
+
+
+class IdentityUnavailable(AuthenticationError, ConnectionError):
+    """Keystone could not be reached (refused, DNS, TLS or timeout)."""
+
+    def __init__(self, message: str, *, url: str = "") -> None:
+        ConnectionError.__init__(self, message, url=url)
+        self.status = None
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class TimeoutError(ConnectionError, builtins.TimeoutError):

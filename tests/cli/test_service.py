@@ -9,7 +9,7 @@ from tests.cli.conftest import OSC, new_name
 
 def test_ping_homedoc_versions(osc: OSC) -> None:
     assert osc.json("messaging", "ping") == {"Pingable": True}
-    home = osc.json("messaging", "homedoc")
+    home = json.loads(osc.run("messaging", "homedoc").stdout)  # JSON without -f, as before
     assert "rel/queues" in home["resources"]
     versions = osc.json("messaging", "versions")
     assert any(v["ID"].startswith("2") for v in versions)
@@ -18,11 +18,11 @@ def test_ping_homedoc_versions(osc: OSC) -> None:
 def test_health_needs_admin_and_honours_formats(osc: OSC, osc_admin: OSC) -> None:
     err = osc.fails("messaging", "health")
     assert err.startswith("403 ") and "Traceback" not in err
-    health = osc_admin.json("messaging", "health")
+    health = json.loads(osc_admin.run("messaging", "health").stdout)  # JSON without -f
     assert isinstance(health, dict) and health
     yaml_out = osc_admin.run("messaging", "health", "-f", "yaml").stdout
     assert yaml_out.split(":", 1)[0] in health
-    table = osc_admin.run("messaging", "homedoc").stdout
+    table = osc_admin.run("messaging", "homedoc", "-f", "table").stdout
     assert "Field" in table and "resources" in table
 
 

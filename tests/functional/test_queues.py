@@ -50,6 +50,16 @@ def test_invalid_names_fail_before_any_request(client: Client) -> None:
     with pytest.raises(ValueError):  # python-zaqarclient raised ValueError; still true
         client.queue("bad#name")
     assert client.queue("dots.are-fine_1").name == "dots.are-fine_1"
+    for bad_type in [None, True, 1.5, b"bytes"]:
+        with pytest.raises(errors.InvalidNameError):
+            client.queue(bad_type)  # type: ignore[arg-type]
+
+
+def test_an_integer_name_is_its_decimal_text(client: Client) -> None:
+    queue = client.queue(1)  # type: ignore[arg-type]  # python-zaqarclient's test base does this
+    assert queue.name == "1"
+    queue.post({"body": "one"})
+    assert [m.body for m in client.queue("1").messages(echo=True)] == ["one"]
 
 
 def test_metadata_defaults_set_replace_and_reserved_reset(client: Client) -> None:

@@ -94,6 +94,13 @@ def test_duplicates_and_expiry(api: Api) -> None:
     assert api.get(f"/v2/queues/q/subscriptions/{sid}").status_code == 404
 
 
+def test_heats_never_expiring_ttl_is_accepted(fast_api: Api) -> None:
+    # OS::Zaqar::Subscription's default: "seconds until the year 9000".
+    resp = fast_api.post("/v2/queues/forever/subscriptions",
+                         {"subscriber": "http://h.test/1", "ttl": 220367260800})
+    assert resp.status_code == 201, resp.text
+
+
 @pytest.mark.parametrize(("body", "text"), [
     ({}, "Missing parameter subscriber in body."),
     ({"subscriber": "ftp://x"}, "The subscriber type of subscription must be supported in the "
@@ -102,6 +109,9 @@ def test_duplicates_and_expiry(api: Api) -> None:
     ({"subscriber": "http://x", "ttl": "1"}, "TTL must be an integer."),
     ({"subscriber": "http://x", "ttl": 59},
      "The TTL for a subscription must be at least 60 seconds long."),
+    ({"subscriber": "http://x", "ttl": 3 * 10**11},  # past year 9999
+     "The TTL seconds for a subscription plus current time must be less than "
+     "9999-12-31 23:59:59.999999."),
     ({"subscriber": "http://x", "options": {"_retry_policy": {"minimum_delay": "a"}}},
      "Retry policy: minimum_delay must be a integer."),
     ({"subscriber": "http://x", "options": {"_retry_policy": {"retry_backoff_function": "x"}}},
@@ -258,3 +268,24 @@ def test_confirmation_round_trip(hook: Hook) -> None:
         api.put(confirm["URL-Paths"], {"confirmed": False}, headers=signed)
         server.app.notifier.drain()
         assert hook.posts[-1][1]["Message_Type"] == "UnsubscribeConfirmation"
+
+
+def test_trust_subscriber_behind_token_auth_gets_a_trust_id() -> None:
+    # Behind Keystone Zaqar creates a trust for a trust+ subscriber without one
+    # (Heat's OS::Zaqar::MistralTrigger); without auth that is a 503.
+    from zaqarclient.server import App, ServerRequest, Token
+
+    headers = {"client-id": "3381af92-2b9e-11e3-b191-71861300734c", "x-project-id": "tp",
+               "content-type": "application/json"}
+    body = json.dumps({"subscriber": "trust+http://mistral.test/executions", "ttl": 3600,
+                       "options": {"post_data": "{}"}}).encode()
+    plain = App(Config())
+    resp = plain.handle(ServerRequest("POST", "/v2/queues/q/subscriptions", "", headers, body))
+    assert resp.status == 503
+    secured = App(Config(tokens={"tok": Token("tp")}))
+    headers["x-auth-token"] = "tok"
+    resp = secured.handle(ServerRequest("POST", "/v2/queues/q/subscriptions", "", headers, body))
+    assert resp.status == 201
+    sid = resp.json()["subscription_id"]
+    shown = secured.handle(ServerRequest("GET", f"/v2/queues/q/subscriptions/{sid}", "", headers))
+    assert set(shown.json()["options"]) == {"post_data", "trust_id"}

@@ -44,7 +44,9 @@ from types import TracebackType
 from typing import Literal
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CACHE_DIR = REPO_ROOT / ".cache"
+# Resolved: a worktree's .cache may be a symlink to a shared one, whose stamps name
+# the shared path; an unresolved path would look "not installed" and re-install it.
+CACHE_DIR = (REPO_ROOT / ".cache").resolve()
 HERE = Path(__file__).resolve().parent
 
 V2_VERSION = "23.0.1"  # last release tested for API v2 (v1.1 was removed in 22.0.0)
@@ -96,20 +98,24 @@ def _stamp_text(version: str) -> str:
 def is_installed(version: str) -> bool:
     """True when ``install(version)`` finished and its pins have not changed since.
 
-    The recorded venv path may be spelled differently (checkouts sharing one ``.cache``
-    through a symlink): it counts while it still exists and resolves to the same place.
+    The recorded venv path may be spelled through another checkout's symlink to
+    the same shared ``.cache``: it counts when it resolves to this venv and its
+    interpreter (which the scripts' shebangs name) still exists.
     """
-    try:
-        recorded = _stamp(version).read_text()
-    except OSError:
+    stamp = _stamp(version)
+    if not stamp.exists():
         return False
-    requirement, _, rest = recorded.partition("\n")
-    path, _, pins = rest.partition("\n")
-    want_requirement, _, want_rest = _stamp_text(version).partition("\n")
-    want_path, _, want_pins = want_rest.partition("\n")
-    if requirement != want_requirement or pins != want_pins:
+    requirement, _, rest = stamp.read_text().partition("\n")
+    recorded, _, pins = rest.partition("\n")
+    expected_requirement, _, expected_rest = _stamp_text(version).partition("\n")
+    expected_pins = expected_rest.partition("\n")[2]
+    if requirement != expected_requirement or pins != expected_pins:
         return False
-    return Path(path).exists() and Path(path).resolve() == Path(want_path).resolve()
+    recorded_dir = Path(recorded)
+    return (
+        recorded_dir.resolve() == venv_dir(version).resolve()
+        and (recorded_dir / "bin" / "python").exists()
+    )
 
 
 def _tail(path: Path, lines: int = 40) -> str:

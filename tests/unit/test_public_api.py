@@ -27,6 +27,11 @@ PEER_SURFACE = {
         "ResourceNotFound", "ConflictError", "InternalServerError", "ServiceUnavailableError",
     ],
     "zaqarclient.auth": ["get_backend"],
+    # The low-level API os-collect-config uses.
+    "zaqarclient.transport": ["get_transport", "get_transport_for"],
+    "zaqarclient.transport.request": ["Request", "prepare_request"],
+    "zaqarclient.transport.response": ["Response"],
+    "zaqarclient.transport.base": ["Transport"],
 }
 
 PEER_METHODS = {
@@ -74,6 +79,10 @@ def test_constructor_signatures_match_the_peer() -> None:
     assert params(Message)[:9] == ["queue", "ttl", "age", "body", "href", "id", "claim_id",
                                    "claim_count", "checksum"]
     assert params(Claim) == ["queue", "id", "ttl", "grace", "limit"]
+    from zaqarclient.transport.request import LegacyRequest
+
+    assert params(LegacyRequest) == ["endpoint", "operation", "ref", "content", "params",
+                                     "headers", "api", "verify", "cert", "session"]
 
 
 def test_every_http_error_is_a_zaqar_error_with_the_right_status() -> None:

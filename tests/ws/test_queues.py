@@ -54,3 +54,10 @@ def test_purge_and_delete(client: Client, queue: Queue) -> None:
     assert queue.stats["messages"]["total"] == 0
     queue.delete()
     assert queue.name not in [q.name for q in client.list_queues()]
+
+
+def test_a_listing_flag_that_asks_for_nothing_is_accepted(client: Client) -> None:
+    name = "wc-" + uuid.uuid4().hex[:8]
+    client.queue(name, force_create=True)
+    queues, count = client.queues(with_count=False)
+    assert [q.name for q in queues] == [name] and count is None

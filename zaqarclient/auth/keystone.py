@@ -1,18 +1,33 @@
 """Keystone authentication through a keystoneauth1 session.
 
-The session is given by the caller or built once from password/token
-options and then reused: one token serves many calls, and keystoneauth
-refreshes it before it expires. After a ``401`` the transport asks
-:meth:`KeystoneAuth.reauthenticate` to drop the token and resends once.
+Three ways in, as in python-zaqarclient:
+
+* ``auth_token``: the token is sent as given. With an explicit Zaqar URL
+  Keystone is never contacted (Heat, os-collect-config and Aodh hand the
+  client a token they already hold; their Keystone may be unreachable from
+  here); without one, Keystone (the caller's session, or ``auth_url``) is
+  asked only for the endpoint.
+* a keystoneauth1 session from the caller: it supplies the token and, when
+  no URL was given, the endpoint from its catalog.
+* password (or token) options with ``auth_url``: a session is built on first
+  use and reused, so one token serves many calls; keystoneauth refreshes it
+  before it expires, and after a ``401`` :meth:`KeystoneAuth.reauthenticate`
+  drops it so the transport can resend once.
+
+Nothing talks to Keystone before the first request, and whatever goes wrong
+there (refused credentials, an unreachable Keystone, no catalog entry) is
+raised as :class:`~zaqarclient.errors.AuthenticationError`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from zaqarclient.auth.base import AuthBackend, TLSOptions, option
-from zaqarclient.errors import ConfigurationError
+from zaqarclient.errors import AuthenticationError, ConfigurationError, IdentityUnavailable
+from zaqarclient.transport.redaction import redact_url
 
 _PASSWORD_FIELDS = (
     "username",
@@ -26,34 +41,56 @@ _PASSWORD_FIELDS = (
     "project_domain_id",
 )
 
+T = TypeVar("T")
+
 
 class KeystoneAuth(AuthBackend):
-    """Send ``X-Auth-Token`` from a keystoneauth1 session."""
+    """Send ``X-Auth-Token``: a given token, or one from a keystoneauth1 session.
+
+    ``has_endpoint`` says whether the client was given its Zaqar URL; when it
+    was not, :meth:`endpoint` reads the catalog through a session.
+    """
 
     name = "keystone"
     dynamic = True
 
-    def __init__(self, options: Mapping[str, Any] | None = None, session: Any = None) -> None:
+    def __init__(
+        self,
+        options: Mapping[str, Any] | None = None,
+        session: Any = None,
+        *,
+        has_endpoint: bool = True,
+    ) -> None:
         super().__init__(options)
         opts = self.options
         self._static_token: str | None = None
-        self.session: Any = session
-        if session is not None:
-            self.tls = _tls_from_session(session, opts, self.tls)
-            return
+        self._session: Any = session
+        self._lock = threading.Lock()
         token = option(opts, "auth_token")
-        auth_url = option(opts, "auth_url")
-        if token and not auth_url:
-            # A bare token with an explicit endpoint: used as it is, never refreshed.
+        if token:
             self._static_token = str(token)
-            return
+            self.dynamic = False
+        if session is not None and not (token and has_endpoint):
+            self.tls = _tls_from_session(session, opts, self.tls)
+
+    @property
+    def session(self) -> Any:
+        """The keystoneauth1 session (built from the options on first use)."""
+        with self._lock:
+            if self._session is None:
+                self._session = self._build_session()
+            return self._session
+
+    def _build_session(self) -> Any:
+        opts = self.options
+        auth_url = option(opts, "auth_url")
         if not auth_url:
             raise ConfigurationError(
                 "keystone auth needs 'auth_url' (or a keystoneauth1 session, or "
                 "'auth_token' with an explicit endpoint URL); for a server without "
                 "auth use {'backend': 'noauth', 'options': {'os_project_id': ...}}"
             )
-        self.session = _build_session(opts, str(auth_url), token, self.tls)
+        return _build_session(opts, str(auth_url), option(opts, "auth_token"), self.tls)
 
     def headers(self) -> dict[str, str]:
         """``X-Auth-Token`` (fetched or refreshed as needed) and configured headers."""
@@ -61,29 +98,70 @@ class KeystoneAuth(AuthBackend):
         if self._static_token is not None:
             headers["X-Auth-Token"] = self._static_token
             return headers
-        token = self.session.get_token()
+        session = self.session
+        token = keystone_call(session.get_token, "get a token")
         if not token:
-            raise ConfigurationError("keystone session returned no token")
+            raise AuthenticationError("Keystone returned no token")
         headers["X-Auth-Token"] = token
         return headers
 
     def endpoint(self) -> str | None:
         """The messaging endpoint from the Keystone catalog."""
-        if self.session is None:
-            return None
+        session = self.session
         opts = self.options
-        url = self.session.get_endpoint(
-            service_type=option(opts, "service_type", "messaging"),
-            interface=option(opts, "endpoint_type") or option(opts, "interface") or "public",
-            region_name=option(opts, "region_name"),
+        service_type = option(opts, "service_type", "messaging")
+        interface = option(opts, "endpoint_type") or option(opts, "interface") or "public"
+        url = keystone_call(
+            lambda: session.get_endpoint(
+                service_type=service_type,
+                interface=interface,
+                region_name=option(opts, "region_name"),
+            ),
+            f"find the {service_type!r} endpoint",
         )
         return str(url) if url else None
 
+    def project(self) -> str | None:
+        """The project the session's token is scoped to (None with a given token)."""
+        if self._static_token is not None:
+            return None
+        session = self.session
+        project = keystone_call(session.get_project_id, "read the token's project")
+        return str(project) if project else None
+
     def reauthenticate(self) -> bool:
         """Invalidate the session's token so the next call fetches a new one."""
-        if self.session is None:
+        if self._static_token is not None or self._session is None:
             return False
-        return bool(self.session.invalidate())
+        return bool(self._session.invalidate())
+
+
+def keystone_call(call: Callable[[], T], what: str) -> T:
+    """Run a keystoneauth1 call, turning its errors into :class:`AuthenticationError`."""
+    from keystoneauth1 import exceptions as ks_exc
+
+    try:
+        return call()
+    except (ks_exc.ConnectionError, ks_exc.DiscoveryFailure) as exc:
+        url = redact_url(str(getattr(exc, "url", "") or ""))
+        raise IdentityUnavailable(
+            f"Cannot reach Keystone to {what}: {type(exc).__name__}", url=url
+        ) from exc
+    except ks_exc.HttpError as exc:
+        status = getattr(exc, "http_status", None)
+        raise AuthenticationError(
+            f"Keystone refused to {what}: {status} {_safe_message(exc)}", status=status
+        ) from exc
+    except ks_exc.ClientException as exc:
+        raise AuthenticationError(
+            f"Keystone could not {what}: {type(exc).__name__}: {_safe_message(exc)}"
+        ) from exc
+
+
+def _safe_message(exc: BaseException) -> str:
+    # keystoneauth messages quote URLs and server text, never the request body.
+    text = str(getattr(exc, "message", "") or exc)
+    return redact_url(text)[:300]
 
 
 def _tls_from_session(session: Any, opts: Mapping[str, Any], parsed: TLSOptions) -> TLSOptions:

@@ -63,14 +63,24 @@ def sign(
     key: str,
     queue: str,
     *,
+    project: str,
     paths: Iterable[str] = ("messages",),
     methods: Iterable[str] = ("GET",),
-    project: str | None = None,
     expires: datetime | None = None,
     ttl_seconds: int = 86400,
     version: str = "v2",
 ) -> SignedURL:
-    """Sign access to ``queue`` locally, as the server's share endpoint would."""
+    """Sign access to ``queue`` of ``project`` locally, as the server's share endpoint would.
+
+    ``project`` is required: Zaqar checks a signature against the request's
+    ``X-Project-ID``, and one signed without a project (Zaqar's text "None")
+    verifies for a request that sends no ``X-Project-ID`` and names its
+    project some other way, which would open any project's queue.
+    """
+    if not isinstance(project, str) or not project:
+        raise ConfigurationError(
+            f"sign() needs the project the URL is for (a non-empty string), got {project!r}"
+        )
     allowed = {"messages", "subscriptions", "claims"}
     kinds = list(paths)
     bad = sorted(set(kinds) - allowed)
@@ -96,19 +106,29 @@ def verify(
     methods: Iterable[str],
     project: str | None,
     expires: str,
-    signature_value: str,
+    signature_value: str | None,
     now: datetime | None = None,
 ) -> bool:
-    """True when the signature matches and the expiry is in the future."""
+    """True when the signature matches, the expiry is in the future and a project is named.
+
+    ``now`` may be naive (taken as UTC, like Zaqar's expiry) or aware (converted
+    to UTC). A missing signature or project is simply not valid.
+    """
+    if not isinstance(signature_value, str) or not isinstance(expires, str):
+        return False
+    if not isinstance(project, str) or not project:
+        return False
     try:
         when = datetime.strptime(expires.rstrip("Z"), EXPIRES_FORMAT)
     except ValueError:
         return False
-    current = (now or datetime.now(UTC)).replace(tzinfo=None)
-    if when <= current:
+    current = now or datetime.now(UTC)
+    if current.tzinfo is not None:
+        current = current.astimezone(UTC)
+    if when <= current.replace(tzinfo=None):
         return False
     expected = signature(key, paths, methods, project, expires.rstrip("Z"))
-    return hmac.compare_digest(expected, signature_value)
+    return hmac.compare_digest(expected.encode(), signature_value.encode("utf-8", "replace"))
 
 
 def _as_list(value: Any, name: str) -> list[str]:

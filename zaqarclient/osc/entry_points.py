@@ -78,11 +78,31 @@ _V1_1 = {
     and key not in ("queue_purge", "queue_signed_url")
 } | {"ping": f"{_V2}.service:Ping", "health": f"{_V2}.service:Health"}
 
-# ``openstack queue ...``: short aliases of the queue commands.
-_QUEUE_ALIASES = {key: value for key, value in _QUEUE.items()}
-_V1_1_ALIASES = {
-    key: value for key, value in _V1_1.items() if key.split("_")[0] in ("queue", "pool", "claim")
-}
+
+def _deprecated(commands: dict[str, str], *names: str) -> dict[str, str]:
+    """Unprefixed, deprecated names (zaqarclient.osc.v2.aliases) of these commands."""
+    return {
+        name: f"{_V2}.aliases:{commands[name].rsplit(':', 1)[1]}"
+        for name in names
+        if name in commands
+    }
+
+
+# Unprefixed names python-zaqarclient 2.x had (deprecated there since 2017, here too):
+# under v2 the queue, message post/list, claim, subscription and pool commands; under
+# v1/1.1 the queue, pool and claim ones. No other OSC plugin owns these names.
+_V2_ALIAS_NAMES = (
+    *_QUEUE,
+    "message_post", "message_list",
+    "claim_create", "claim_query", "claim_renew", "claim_release",
+    "subscription_create", "subscription_update", "subscription_delete",
+    "subscription_show", "subscription_list",
+    "pool_create", "pool_show", "pool_update", "pool_delete", "pool_list",
+)
+_V2_ALIASES = _deprecated({**_QUEUE, **_V2_ONLY}, *_V2_ALIAS_NAMES)
+_V1_1_ALIASES = _deprecated(
+    _V1_1, *(key for key in _V1_1 if key.split("_")[0] in ("queue", "pool", "claim"))
+)
 
 
 def _lines(commands: dict[str, str], prefix: str) -> list[str]:
@@ -92,6 +112,6 @@ def _lines(commands: dict[str, str], prefix: str) -> list[str]:
 ENTRY_POINTS: dict[str, list[str]] = {
     "openstack.cli.extension": ["messaging = zaqarclient.osc.plugin"],
     "openstack.messaging.v2": _lines({**_QUEUE, **_V2_ONLY, **_TOPIC}, "messaging_")
-    + _lines(_QUEUE_ALIASES, ""),
+    + _lines(_V2_ALIASES, ""),
     "openstack.messaging.v1": _lines(_V1_1, "messaging_") + _lines(_V1_1_ALIASES, ""),
 }

@@ -56,8 +56,9 @@ DIFFERENCES: tuple[str, ...] = (
     "pool's store is probed again), and MongoDB's message_volume counts every message of "
     "the server, for the non-pooled report and for each MongoDB pool alike.",
     "`_enable_encrypt_messages` is stored and validated but bodies are not encrypted.",
-    "trust+http(s) subscribers get no Keystone trust; the `trust+` prefix is only stripped "
-    "when delivering.",
+    "trust+http(s) subscribers get no Keystone trust: without token auth they are refused "
+    "(503) as on a no-auth Zaqar; with it the stored `trust_id` is made up, and the `trust+` "
+    "prefix is only stripped when delivering.",
     "A webhook POST gives up after 10 s without an answer and counts as failed (retried per "
     "the retry policy); Zaqar's webhook task sets no timeout and waits forever.",
     "Token auth (`--token`) is a static token table standing in for keystonemiddleware.",

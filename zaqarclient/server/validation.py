@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlparse
 
@@ -181,13 +182,23 @@ def check_subscription(doc: dict[str, Any], config: Config) -> None:
                     "The TTL for a subscription must be at least "
                     f"{config.min_subscription_ttl} seconds long."
                 )
-            if ttl > 10**11:
+            if not _ttl_fits_a_datetime(ttl):
                 raise ValueError(
                     "The TTL seconds for a subscription plus current time must be less than "
                     "9999-12-31 23:59:59.999999."
                 )
     except ValueError as exc:
         raise bad_request_api(str(exc)) from None
+
+
+def _ttl_fits_a_datetime(ttl: int) -> bool:
+    # Zaqar adds the TTL to the current UTC time and refuses only an
+    # OverflowError (past year 9999): Heat's "never expire" 220367260800 passes.
+    try:
+        datetime.now(UTC).replace(tzinfo=None) + timedelta(seconds=ttl)
+    except OverflowError:
+        return False
+    return True
 
 
 def api_error(exc: ValueError) -> HTTPError:

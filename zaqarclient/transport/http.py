@@ -207,7 +207,7 @@ class HttpTransport:
     def send(self, request: Request) -> Response:
         """Send ``request``; return the response or raise the mapped error."""
         route = self.api.route(request.operation)
-        if request.ref is not None:
+        if request.ref:
             url = self.absolute(request.ref)
         else:
             path = route.path
@@ -384,7 +384,7 @@ class HttpTransport:
         elif isinstance(exc, ProxyError):
             message = f"Proxy error talking to Zaqar: {exc}"
         elif _never_sent(exc):
-            message = f"Cannot connect to Zaqar at {self.endpoint}"
+            message = f"Cannot connect to Zaqar at {redact_url(self.endpoint)}"
         else:
             message = f"Connection to Zaqar failed: {type(exc).__name__}"
         return ConnectionError(message, method=method, url=safe_url)

@@ -39,6 +39,8 @@ SECRET_KEYS = frozenset(
 )
 
 _QUERY_SECRET = re.compile(r"(?i)([?&](?:signature|token|password)=)[^&#]*")
+# scheme://user:password@ (a password in a URL: endpoints, pool URIs such as mongodb://).
+_USERINFO_SECRET = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^:/?#@\s]*:)[^/?#\s]*@")
 
 
 def redact_headers(headers: Mapping[str, Any]) -> dict[str, Any]:
@@ -50,7 +52,9 @@ def redact_headers(headers: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def redact_body(value: Any) -> Any:
-    """A copy of a decoded JSON ``value`` with secret keys' values replaced."""
+    """A copy of a decoded JSON ``value`` with secret keys' values and URL passwords replaced."""
+    if isinstance(value, str):
+        return redact_userinfo(value) if "@" in value else value
     if isinstance(value, dict):
         return {
             key: (
@@ -65,8 +69,15 @@ def redact_body(value: Any) -> Any:
     return value
 
 
+def redact_userinfo(text: str) -> str:
+    """``text`` with the password of every ``scheme://user:password@`` URL in it hidden."""
+    return _USERINFO_SECRET.sub(lambda m: m.group(1) + REDACTED + "@", text)
+
+
 def redact_url(url: str) -> str:
-    """``url`` with secret query parameters (signature, token, password) hidden."""
+    """``url`` without secrets: query signature/token/password and a userinfo password."""
+    if "@" in url:
+        url = redact_userinfo(url)
     if "?" not in url:
         return url
     return _QUERY_SECRET.sub(lambda m: m.group(1) + REDACTED, url)

@@ -50,6 +50,26 @@ class Api:
             ) from None
 
 
+#: Keywords only python-zaqarclient's ``Request`` constructor has.
+_LEGACY_KEYWORDS = frozenset({"endpoint", "content", "api", "verify", "cert", "session"})
+
+
+def _is_legacy_call(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    """Whether ``Request(*args, **kwargs)`` uses python-zaqarclient's signature.
+
+    Its order is ``(endpoint, operation, ...)`` where this one's is
+    ``(operation, path_params, ...)``: a URL first, a string second, no
+    arguments at all, or one of its own keywords tells them apart.
+    """
+    if _LEGACY_KEYWORDS.intersection(kwargs):
+        return True
+    if not args:
+        return "operation" not in kwargs
+    if len(args) >= 2 and isinstance(args[1], str):
+        return True
+    return isinstance(args[0], str) and ("://" in args[0] or args[0] == "")
+
+
 @dataclass(slots=True)
 class Request:
     """One API call: an operation name plus its parameters, transport-neutral.
@@ -57,6 +77,12 @@ class Request:
     ``path_params`` fill the route's ``{fields}``; ``params`` become the query
     string; ``body`` is any JSON value (``NO_BODY`` for none). ``retry``
     overrides the route's idempotence for retry decisions.
+
+    Called with python-zaqarclient's signature, ``Request(endpoint,
+    operation, ref='', content=None, params=None, headers=None, api=None,
+    ...)``, it builds a :class:`LegacyRequest` instead (what os-collect-config
+    and other code using the low-level transport API pass to
+    :func:`zaqarclient.transport.get_transport_for` transports).
     """
 
     operation: str
@@ -66,6 +92,69 @@ class Request:
     headers: dict[str, str] | None = None
     retry: bool | None = None
     ref: str | None = None
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Request:
+        if cls is Request and _is_legacy_call(args, kwargs):
+            return object.__new__(LegacyRequest)
+        return object.__new__(cls)
+
+
+class LegacyRequest(Request):
+    """A request in python-zaqarclient's shape: endpoint, operation, JSON ``content``.
+
+    ``params`` may hold the route's path fields too (they are taken out when
+    the URL is built, as python-zaqarclient did); ``content`` is the body as
+    JSON text and ``body`` its decoded value; ``api`` (``2`` or ``1.1``)
+    selects the route table, and without it an HTTP transport GETs
+    ``endpoint`` itself.
+    """
+
+    def __init__(
+        self,
+        endpoint: str = "",
+        operation: str = "",
+        ref: str = "",
+        content: str | bytes | None = None,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        api: int | float | str | None = None,
+        verify: bool = True,
+        cert: str | None = None,
+        session: Any = None,
+    ) -> None:
+        self.endpoint = endpoint
+        self.operation = operation
+        self.path_params = {}
+        self.params = dict(params or {})
+        self.headers = dict(headers or {})
+        self.retry = None
+        self.ref = ref or None
+        self.content = content
+        self.api_version = api
+        self.verify = verify
+        self.cert = cert
+        self.session = session
+
+    @property
+    def body(self) -> Any:
+        """``content`` decoded (``NO_BODY`` when there is none)."""
+        if not self.content:
+            return NO_BODY
+        return json.loads(self.content)
+
+    @body.setter
+    def body(self, value: Any) -> None:
+        self.content = None if value is NO_BODY else json.dumps(value)
+
+    @property
+    def api(self) -> Api | None:
+        """The route table of ``api`` (``None`` when no version was given)."""
+        if self.api_version is None or self.api_version == "":
+            return None
+        from zaqarclient.transport.legacy import api_for
+
+        api: Api = api_for(self.api_version)
+        return api
 
 
 class Response:
@@ -108,3 +197,16 @@ class Response:
         """The ``Location`` header, if any."""
         value = self.headers.get("location")
         return str(value) if value is not None else None
+
+
+def prepare_request(
+    auth_opts: dict[str, Any] | None = None, data: Any = None, **kwargs: Any
+) -> LegacyRequest:
+    """python-zaqarclient's helper: a :class:`LegacyRequest` with auth headers applied.
+
+    ``kwargs`` are :class:`LegacyRequest`'s; ``data`` (any JSON value) becomes
+    its ``content``.
+    """
+    from zaqarclient.transport.legacy import prepare_request as prepare
+
+    return prepare(auth_opts, data, **kwargs)

@@ -209,9 +209,14 @@ class WebsocketTransport:
         if on_drop in self._drop_hooks:
             self._drop_hooks.remove(on_drop)
 
-    def request_raw(self, action: str, body: Mapping[str, Any]) -> tuple[int, Any]:
-        """Send one raw action; ``(status, body)`` of the reply, errors not mapped."""
-        reply, _ = self._exchange(self.connection(), action, dict(body), None)
+    def request_raw(
+        self,
+        action: str,
+        body: Mapping[str, Any],
+        headers: Mapping[str, str] | None = None,
+    ) -> tuple[int, Any]:
+        """Send one raw action with extra envelope ``headers``; ``(status, body)``, not mapped."""
+        reply, _ = self._exchange(self.connection(), action, dict(body), headers)
         return _status(reply), reply.get("body")
 
     # -- internals ----------------------------------------------------------
@@ -260,11 +265,7 @@ class WebsocketTransport:
             raise self.error_for(status, reply.get("body"), AUTH_KEY, None)
 
     def _session_project(self) -> str | None:
-        session = getattr(self.auth, "session", None)
-        if session is None:
-            return None
-        project = session.get_project_id()
-        return str(project) if project else None
+        return self.auth.project() if isinstance(self.auth, KeystoneAuth) else None
 
     def _headers(self, key: str, extra: Mapping[str, str] | None) -> dict[str, Any]:
         headers: dict[str, Any] = {

@@ -111,6 +111,13 @@ def _coerce(name: str, value: Any) -> Any:
     return value
 
 
+def _asks_for_nothing(value: Any) -> bool:
+    """True for a switched-off flag: ``False``, or its text form in a followed href."""
+    if isinstance(value, str):
+        return value.lower() in ("false", "0", "no", "off")
+    return value is False
+
+
 def build(request: Request) -> tuple[str, dict[str, Any]]:
     """``(action, body)`` for ``request``; raises :class:`InvalidOperation` if unsupported."""
     action = action_for(request.operation)
@@ -125,6 +132,8 @@ def build(request: Request) -> tuple[str, dict[str, Any]]:
             continue
         field = action.params.get(name)
         if field is None:
+            if _asks_for_nothing(value):
+                continue  # with_count=False (or "false" in a next link) needs no support
             raise InvalidOperation(
                 f"Parameter {name!r} of {request.operation!r} is not supported over the "
                 "websocket transport"

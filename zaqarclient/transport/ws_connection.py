@@ -168,14 +168,17 @@ class WsConnection:
                 skip_utf8_validation=True,
             )
         except ssl.SSLError as exc:
-            raise ConnectionError(f"TLS error talking to Zaqar: {exc}", url=url) from exc
+            raise ConnectionError(
+                f"TLS error talking to Zaqar: {exc}", url=redact_url(url)
+            ) from exc
         except (OSError, websocket.WebSocketException) as exc:
             if isinstance(exc, (builtins.TimeoutError, websocket.WebSocketTimeoutException)):
                 raise TimeoutError(
-                    f"Zaqar did not accept the websocket within {connect_timeout}s", url=url
+                    f"Zaqar did not accept the websocket within {connect_timeout}s",
+                    url=redact_url(url),
                 ) from exc
             raise ConnectionError(
-                f"Cannot connect to Zaqar at {redact_url(url)}: {exc}", url=url
+                f"Cannot connect to Zaqar at {redact_url(url)}: {exc}", url=redact_url(url)
             ) from exc
         self._ws.settimeout(None)
         # websocket-client reads each frame with three exact-size recv() calls

@@ -105,8 +105,9 @@ def test_keystone_endpoint_comes_from_the_catalog_with_a_user_session() -> None:
 
 
 def test_keystone_without_auth_url_explains_the_alternatives() -> None:
-    with pytest.raises(errors.ConfigurationError, match="auth_url"):
-        Client("http://127.0.0.1:1", conf={"auth_opts": {"options": {"os_username": "u"}}})
+    client = Client("http://127.0.0.1:1", conf={"auth_opts": {"options": {"os_username": "u"}}})
+    with pytest.raises(errors.ConfigurationError, match="'noauth'"):
+        client.queue("q").stats  # noqa: B018
 
 
 def test_keystone_token_with_endpoint_is_used_as_is() -> None:
@@ -152,11 +153,12 @@ def test_local_sign_and_verify_round_trip() -> None:
                          expires=doc.expires, signature_value=doc.signature)
     assert not signer.verify("k", paths=doc.paths, methods=doc.methods, project="other",
                              expires=doc.expires, signature_value=doc.signature)
-    past = signer.sign("k", "src", expires=datetime.now(UTC) - timedelta(seconds=1))
-    assert not signer.verify("k", paths=past.paths, methods=past.methods, project=None,
+    past = signer.sign("k", "src", project="proj1",
+                       expires=datetime.now(UTC) - timedelta(seconds=1))
+    assert not signer.verify("k", paths=past.paths, methods=past.methods, project="proj1",
                              expires=past.expires, signature_value=past.signature)
     with pytest.raises(errors.ConfigurationError, match="Invalid paths"):
-        signer.sign("k", "src", paths=["queues"])
+        signer.sign("k", "src", paths=["queues"], project="proj1")
 
 
 def test_signed_url_backend_takes_the_share_document_as_is() -> None:
@@ -178,7 +180,8 @@ def test_signed_url_backend_names_missing_options() -> None:
 
 
 def test_tls_options_apply_to_every_backend() -> None:
-    for name, opts in [("noauth", {}), ("signed-url", signer.sign("k", "q").as_dict())]:
+    signed = signer.sign("k", "q", project="p").as_dict()
+    for name, opts in [("noauth", {}), ("signed-url", signed)]:
         backend = get_backend(name, {**opts, "insecure": True})
         assert backend.tls.verify is False
         backend = get_backend(name, {**opts, "os_cacert": "/ca.pem", "cert": "/c.pem",

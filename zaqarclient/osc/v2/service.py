@@ -31,14 +31,19 @@ class Ping(common.ShowOne):
 
 
 class Health(common.ShowOne):
-    """Show the server's detailed health report (admin)."""
+    """Show the server's detailed health report (admin); JSON unless ``-f`` says otherwise."""
+
+    # python-zaqarclient printed health and homedoc as JSON; scripts parse that.
+    formatter_default = "json"
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
         return _record(common.client_of(self).health() or {})
 
 
 class HomeDoc(common.ShowOne):
-    """Show the API's JSON-home document."""
+    """Show the API's JSON-home document; JSON unless ``-f`` says otherwise."""
+
+    formatter_default = "json"
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
         return _record(common.client_of(self).homedoc() or {})

@@ -66,6 +66,10 @@ class Claim:
                 self.id = self._messages[0].claim_id
             self._age = 0
 
+    def reload(self) -> None:
+        """Fetch the claim's age, ttl and messages (``ResourceNotFound`` once it is gone)."""
+        self._get()
+
     def _get(self) -> None:
         if self.id is None:
             self._messages = self._messages or []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Union
@@ -19,6 +20,7 @@ from zaqarclient.queues.v2 import topic as topic_api
 from zaqarclient.queues.v2.iterator import ResourceIterator
 from zaqarclient.transport.errors import ServiceUnavailableError
 from zaqarclient.transport.http import HttpTransport
+from zaqarclient.transport.redaction import redact_url
 from zaqarclient.transport.request import NO_BODY, Api, Request, Response
 from zaqarclient.transport.retry import RetryPolicy
 
@@ -45,23 +47,6 @@ def normalise_endpoint(url: str) -> str:
             url = url[: -len(suffix)]
             break
     return url.rstrip("/")
-
-
-def pick_backend(conf: Mapping[str, Any], session: Any) -> auth_backends.AuthBackend:
-    """The auth backend ``conf['auth_opts']`` asks for.
-
-    As in python-zaqarclient, an ``auth_opts`` without ``backend`` means
-    keystone. With no ``auth_opts`` at all (and no session) the client uses
-    no-auth rather than failing for want of an ``auth_url``.
-    """
-    auth_opts = conf.get("auth_opts")
-    if auth_opts is None:
-        name = "keystone" if session is not None else "noauth"
-        return auth_backends.get_backend(name, {}, session=session)
-    if not isinstance(auth_opts, Mapping):
-        raise ConfigurationError("conf['auth_opts'] must be a dict such as {'backend': 'noauth'}")
-    name = auth_opts.get("backend") or "keystone"
-    return auth_backends.get_backend(name, auth_opts.get("options") or {}, session=session)
 
 
 class Client:
@@ -98,21 +83,45 @@ class Client:
         self.session = session
         self.auth_opts: Mapping[str, Any] = self.conf.get("auth_opts") or {}
         self.client_uuid: str = str(self.conf.get("client_uuid") or uuid.uuid4().hex)
-        self._auth = pick_backend(self.conf, session)
-        endpoint = url or self._auth.endpoint()
-        if not endpoint:
-            raise ConfigurationError(
-                "No Zaqar URL: pass url=... or a keystone session whose catalog has 'messaging'"
-            )
-        self.api_url = normalise_endpoint(endpoint)
-        self._transport = self._make_transport()
+        self._auth = auth_backends.from_conf(self.conf, session, has_endpoint=bool(url))
+        self._api_url: str | None = normalise_endpoint(url) if url else None
+        self._transport_instance: Transport | None = None
+        self._lock = threading.Lock()
 
-    def _make_transport(self) -> Transport:
-        if self.api_url.startswith(("ws://", "wss://")):
+    @property
+    def api_url(self) -> str:
+        """The endpoint root: the URL given, or the catalog's (looked up on first use)."""
+        if self._api_url is None:
+            with self._lock:
+                if self._api_url is None:
+                    endpoint = self._auth.endpoint()
+                    if not endpoint:
+                        raise ConfigurationError(
+                            "No Zaqar URL: pass url=... or a keystone session whose "
+                            "catalog has a 'messaging' endpoint"
+                        )
+                    self._api_url = normalise_endpoint(endpoint)
+        return self._api_url
+
+    @property
+    def _transport(self) -> Transport:
+        # Built on first use: constructing a client never needs an endpoint or
+        # Keystone (Mistral builds one with no URL just to read the signatures).
+        transport = self._transport_instance
+        if transport is None:
+            api_url = self.api_url
+            with self._lock:
+                if self._transport_instance is None:
+                    self._transport_instance = self._make_transport(api_url)
+                transport = self._transport_instance
+        return transport
+
+    def _make_transport(self, api_url: str) -> Transport:
+        if api_url.startswith(("ws://", "wss://")):
             from zaqarclient.transport.ws import WebsocketTransport
 
             return WebsocketTransport(
-                self.api_url,
+                api_url,
                 self.api,
                 self._auth,
                 client_id=self.client_uuid,
@@ -121,7 +130,7 @@ class Client:
                 ws_format=self.conf.get("ws_format"),
             )
         return HttpTransport(
-            self.api_url,
+            api_url,
             self.api,
             self._auth,
             client_id=self.client_uuid,
@@ -132,7 +141,8 @@ class Client:
         )
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.api_url} v{self.api_version}>"
+        where = redact_url(self._api_url) if self._api_url else "(endpoint from the catalog)"
+        return f"<{type(self).__name__} {where} v{self.api_version}>"
 
     def __enter__(self) -> Client:
         return self
@@ -142,7 +152,8 @@ class Client:
 
     def close(self) -> None:
         """Close the connection pool."""
-        self._transport.close()
+        if self._transport_instance is not None:
+            self._transport_instance.close()
 
     # -- plumbing -----------------------------------------------------------
 

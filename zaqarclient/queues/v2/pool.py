@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from zaqarclient.transport.redaction import redact_url
 from zaqarclient.transport.request import NO_BODY
 
 if TYPE_CHECKING:
@@ -39,7 +40,8 @@ class Pool:
             self.ensure_exists()
 
     def __repr__(self) -> str:
-        return f"<Pool name:{self.name} uri:{self.uri} weight:{self.weight}>"
+        uri = redact_url(self.uri) if self.uri else self.uri
+        return f"<Pool name:{self.name} uri:{uri} weight:{self.weight}>"
 
     def _call(self, operation: str, *, body: Any = NO_BODY, params: Any = None) -> Any:
         return self.client._call(operation, body=body, params=params, pool_name=self.name)

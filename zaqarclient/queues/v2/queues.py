@@ -24,7 +24,13 @@ NAME_MAX_LENGTH = 64
 
 
 def validate_name(name: Any, kind: str = "queue") -> str:
-    """Return ``name`` if Zaqar accepts it, else raise :class:`InvalidNameError`."""
+    """Return ``name`` (as text) if Zaqar accepts it, else raise :class:`InvalidNameError`.
+
+    An integer is taken as its decimal text, as python-zaqarclient did
+    (its own test base uses ``client.queue(1)``).
+    """
+    if isinstance(name, int) and not isinstance(name, bool):
+        name = str(name)
     if not isinstance(name, str) or not name:
         raise InvalidNameError(f"A {kind} name must be a non-empty string, got {name!r}")
     if len(name) > NAME_MAX_LENGTH:
@@ -241,8 +247,16 @@ class Queue:
         grace: int | None = None,
         limit: int | None = None,
     ) -> claim_api.Claim:
-        """Claim up to ``limit`` messages (or refer to claim ``id``)."""
-        return claim_api.Claim(self, id=id, ttl=ttl, grace=grace, limit=limit)
+        """Claim up to ``limit`` messages, or load the existing claim ``id``.
+
+        With an ``id`` the claim is fetched at once, so a released, expired or
+        unknown claim raises :class:`ResourceNotFound` here rather than
+        later. (``Claim(queue, id=...)`` builds one without fetching.)
+        """
+        claim = claim_api.Claim(self, id=id, ttl=ttl, grace=grace, limit=limit)
+        if id is not None:
+            claim.reload()
+        return claim
 
     def signed_url(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from zaqarclient.server import views
@@ -52,9 +53,13 @@ def create(ctx: Ctx) -> ServerResponse:
     if subscriber.startswith("trust+") and (
         not isinstance(options, dict) or "trust_id" not in options
     ):
-        # Without a trust_id Zaqar asks keystone for a trust, which a no-auth
-        # deployment cannot give (a 503).
-        raise unavailable("Subscription could not be created.")
+        if not ctx.app.config.tokens:
+            # Without a trust_id Zaqar asks keystone for a trust, which a no-auth
+            # deployment cannot give (a 503).
+            raise unavailable("Subscription could not be created.")
+        # Behind Keystone (token mode stands for it) Zaqar creates the trust and
+        # stores its id in the options; no Keystone here, so the id is made up.
+        options = {**options, "trust_id": uuid.uuid4().hex}
     sub, created = store.subscription_create(scope(ctx), ctx.queue, subscriber, ttl, options)
     if not created and sub.confirmed:
         raise HTTPError(
