@@ -51,6 +51,7 @@ __all__ = [
     "FilterSpec",
     "as_filter",
     "plain",
+    "split_alternatives",
 ]
 
 
@@ -228,7 +229,32 @@ class Condition:
             path = path[:-1]
         if not path.strip():
             raise FilterError(f"filter {term!r} names no field before '{'!=' if negate else '='}'")
-        return cls(FieldPath(path), tuple(p.strip() for p in patterns.split("|")), negate)
+        return cls(FieldPath(path), tuple(p.strip() for p in split_alternatives(patterns)), negate)
+
+
+def split_alternatives(text: str) -> list[str]:
+    """Split ``a|b[|]c`` at the bars outside of ``[...]`` classes: ``["a", "b[|]c"]``."""
+    parts: list[str] = []
+    start = i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "[":
+            # A class as fnmatch reads it: "]" right after "[" or "[!" is a member.
+            end = i + 1
+            if end < len(text) and text[end] == "!":
+                end += 1
+            if end < len(text) and text[end] == "]":
+                end += 1
+            close = text.find("]", end)
+            if close != -1:
+                i = close + 1
+                continue
+        elif char == "|":
+            parts.append(text[start:i])
+            start = i + 1
+        i += 1
+    parts.append(text[start:])
+    return parts
 
 
 class Filter:
