@@ -17,11 +17,18 @@ $(STAMP): setup.py
 	$(PIP) install -q -e '.[test,docs]'
 	touch $(STAMP)
 
-# Debian packages the contract tests need (a real Zaqar runs on redis-server).
+# Debian packages the tests need: a real Zaqar runs on redis-server, the notification
+# bridge listens to rabbitmq-server, the dashboard test drives chromium (headless).
+# Each package installs a command of its own name (rabbitmq-server's is in /usr/sbin).
+SYSTEM_PACKAGES := redis-server rabbitmq-server chromium
 system-deps:
-	@command -v redis-server >/dev/null 2>&1 || { \
+	@missing=""; for name in $(SYSTEM_PACKAGES); do \
+	  PATH="$$PATH:/usr/sbin" command -v $$name >/dev/null 2>&1 || missing="$$missing $$name"; \
+	done; \
+	if [ -n "$$missing" ]; then \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	    $$missing >/dev/null; fi
 
 # Real Zaqar servers (own venvs under .cache/) for contract and differential tests.
 real-zaqar: venv system-deps

@@ -11,6 +11,8 @@ WEBSOCKET = ["websocket-client>=1.6", "msgpack>=1.0"]
 # uvicorn 0.35 brought the websockets-sansio protocol the reference server runs on.
 SERVER = ["uvicorn>=0.35", "httptools>=0.6", "websockets>=13", "msgpack>=1.0"]
 CLI = ["osc-lib>=2.1.0", "cliff>=4.0"]
+# The notification bridge: oslo.messaging's listener (RabbitMQ through kombu), YAML rules.
+BRIDGE = ["oslo.messaging>=14.0", "PyYAML>=6.0"]
 TEST = [
     "pytest>=8",
     "pytest-xdist>=3.5",
@@ -20,6 +22,7 @@ TEST = [
     "types-requests",
     "trustme>=1.0",
     "python-openstackclient>=6.0",
+    "types-PyYAML",
 ]
 DOCS = ["sphinx>=7", *CLI]
 
@@ -38,12 +41,14 @@ setup(
         "websocket": WEBSOCKET,
         "server": SERVER,
         "cli": CLI,
-        "test": TEST + SERVER + WEBSOCKET + CLI,
+        "bridge": BRIDGE,
+        "test": TEST + SERVER + WEBSOCKET + CLI + BRIDGE,
         "docs": DOCS,
     },
     entry_points={
         "console_scripts": [
             "zaqar-reference-server = zaqarclient.server.__main__:main",
+            "zaqar-notification-bridge = zaqarclient.bridge.cli:main",
         ],
         "pytest11": ["zaqarclient = zaqarclient.testing.pytest_plugin"],
         **CLI_ENTRY_POINTS,
