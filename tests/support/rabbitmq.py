@@ -211,6 +211,8 @@ class RabbitMQ:
 
 
 def _alive(group: int) -> bool:
+    with contextlib.suppress(ChildProcessError):  # reap it if it is our (exited) child
+        os.waitpid(group, os.WNOHANG)
     try:
         os.killpg(group, 0)
     except ProcessLookupError:

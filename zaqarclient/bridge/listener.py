@@ -130,16 +130,15 @@ class NotificationListener:
             conf.register_opts(group_opts, group=group)
         prefetch = options.prefetch or 2 * options.batch_size
         conf.set_override("rabbit_qos_prefetch_count", prefetch, group="oslo_messaging_rabbit")
+        url = options.transport_url
         try:
-            oslo_messaging.TransportURL.parse(conf, options.transport_url)
-        except oslo_messaging.InvalidTransportURL as error:
+            self._transport = oslo_messaging.get_notification_transport(conf, url=url)
+        except (oslo_messaging.InvalidTransportURL, oslo_messaging.DriverLoadFailure) as error:
+            said = str(error).replace(url, redact_url(url))  # the message may quote the URL
             raise ConfigurationError(
-                f"--transport-url {redact_url(options.transport_url)!r} is not a transport URL "
-                f"(rabbit://user:password@host:5672/): {error}"
+                f"--transport-url {redact_url(url)!r} is not a transport URL "
+                f"(rabbit://user:password@host:5672/): {said}"
             ) from None
-        self._transport = oslo_messaging.get_notification_transport(
-            conf, url=options.transport_url
-        )
         targets = [
             oslo_messaging.Target(topic=topic, exchange=exchange)
             for topic in options.topics
