@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tests.bridge.conftest import BridgeProcess, wait_for
+from tests.support.bridge_fixtures import BridgeProcess, wait_for
 from tests.support.nova import SECRET_TOKEN, NovaNotifier
 from tests.support.real_zaqar import RealZaqar
 from zaqarclient.queues.client import Client

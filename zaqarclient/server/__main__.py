@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-v1-1", action="store_true",
                         help="do not serve /v1.1 (as Zaqar 22 and later, or 21 without "
                              "enable_deprecated_api_versions)")
+    parser.add_argument("--static", metavar="DIR",
+                        help="also serve the files of DIR under /static/ (e.g. the dashboard "
+                             "in examples/dashboard)")
     parser.add_argument("--log-level", default="info",
                         choices=["critical", "error", "warning", "info", "debug"])
     return parser
@@ -72,7 +75,16 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
     from zaqarclient.server.runner import ServerThread
 
-    app = App(config_from_args(args), store=args.store)
+    if args.static:
+        from zaqarclient.server.static import StaticApp, StaticFiles
+
+        try:
+            static = StaticFiles(args.static)
+        except ValueError as error:
+            build_parser().error(str(error))
+        app: App = StaticApp(config_from_args(args), store=args.store, static=static)
+    else:
+        app = App(config_from_args(args), store=args.store)
     server = ServerThread(app, args.host, args.port, log_level=args.log_level)
     versions = "v2 and v1.1" if app.config.enable_v1_1 else "v2"
     logging.getLogger("zaqarclient.server").info("serving Zaqar %s on %s", versions, server.url)
