@@ -54,7 +54,10 @@ class Page:
     def __init__(self, url: str) -> None:
         from websockets.sync.client import connect
 
-        self._socket = connect(url, max_size=64 * 2**20, open_timeout=10)
+        self._stack = contextlib.ExitStack()
+        self._socket = self._stack.enter_context(
+            connect(url, max_size=64 * 2**20, open_timeout=10)
+        )
         self._ids = itertools.count(1)
         self.console: list[str] = []
         self.send("Page.enable")
@@ -122,7 +125,7 @@ class Page:
         return path
 
     def close(self) -> None:
-        self._socket.close()
+        self._stack.close()
 
 
 class Chromium:
