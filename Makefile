@@ -50,6 +50,7 @@ bench: venv real-zaqar
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/server_bench.py --real
 	$(PY) benchmarks/ws_bench.py --reference
+	$(PY) benchmarks/bridge_bench.py
 
 docs: venv
 	$(VENV)/bin/sphinx-build -W -b html doc/source doc/build/html
