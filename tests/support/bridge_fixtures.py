@@ -23,6 +23,7 @@ import pytest
 
 from tests.support import rabbitmq
 from tests.support.nova import NovaNotifier
+from tests.support.real_zaqar import _die_with_parent
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -87,8 +88,10 @@ class BridgeProcess:
                    "--metrics", str(self.metrics_path), "--status-interval", "0.5"]
         env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore"}
         self._log = self.log_path.open("w")
+        # Its own process group (a Ctrl-C of pytest must not reach it), gone with pytest.
         self.process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT,
-                                        env=env, cwd=workdir)
+                                        env=env, cwd=workdir, start_new_session=True,
+                                        preexec_fn=_die_with_parent)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")

@@ -18,9 +18,7 @@ import base64
 import contextlib
 import itertools
 import json
-import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -28,6 +26,9 @@ import urllib.request
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+
+from tests.support.real_zaqar import _die_with_parent
+from tests.support.real_zaqar import _stop_process as stop_process_group
 
 # The flags this machine needs: no sandbox as root, no GPU, and no background
 # connections (the closed network refuses them, many at a time).
@@ -147,7 +148,7 @@ class Chromium:
                    "about:blank"]
         log = (self.profile / "chromium.log").open("wb")
         self._process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
-                                         start_new_session=True)
+                                         start_new_session=True, preexec_fn=_die_with_parent)
         log.close()
         active = self.profile / "DevToolsActivePort"
         deadline = time.monotonic() + 30
@@ -168,15 +169,7 @@ class Chromium:
 
     def stop(self) -> None:
         process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait(5)
+        stop_process_group(process, 10)
         shutil.rmtree(self.profile, ignore_errors=True)
 
     def __enter__(self) -> Chromium:

@@ -27,7 +27,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -36,6 +35,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+
+from tests.support.real_zaqar import _stop_process as stop_process_group
+from tests.support.real_zaqar import free_port
+
+__all__ = ["RabbitMQ", "RabbitMQError", "free_port", "missing_reason", "shared_broker"]
 
 SERVER = Path("/usr/lib/rabbitmq/bin/rabbitmq-server")
 START_TIMEOUT = 60.0
@@ -50,13 +54,6 @@ def missing_reason() -> str | None:
     if not SERVER.exists() or shutil.which("epmd") is None:
         return "rabbitmq-server is not installed (make system-deps installs it)"
     return None
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 class RabbitMQ:
@@ -164,16 +161,7 @@ class RabbitMQ:
 
     def stop(self) -> None:
         for process in (self._server, self._epmd):
-            if process is None or process.poll() is not None:
-                continue
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=5)
+            stop_process_group(process, 15)
         self._server = self._epmd = None
         if self._own_base:
             shutil.rmtree(self.base, ignore_errors=True)

@@ -194,6 +194,27 @@ def zaqar_target(args: argparse.Namespace) -> ZaqarTarget:
     )
 
 
+def _start(listener: NotificationListener, stop: threading.Event) -> bool:
+    """Start listening; False if ``stop`` came first (oslo.messaging retries a bus that
+    does not answer for ever, and a signal must still end the command)."""
+    failed: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            listener.start()
+        except BaseException as error:
+            failed.append(error)
+
+    starting = threading.Thread(target=start, name="bridge-start", daemon=True)
+    starting.start()
+    while starting.is_alive():
+        if stop.wait(0.1):
+            return False
+    if failed:
+        raise failed[0]
+    return True
+
+
 def run(args: argparse.Namespace, rules: Rules, stop: threading.Event) -> int:
     """Bridge until ``stop`` is set."""
     if not args.transport_url:
@@ -215,7 +236,10 @@ def run(args: argparse.Namespace, rules: Rules, stop: threading.Event) -> int:
     )
     listener = NotificationListener(bridge, options)
     LOG.info("%d route(s); dead letters go to %s", len(rules.routes), sink.description)
-    listener.start()
+    if not _start(listener, stop):
+        LOG.info("stopped before the message bus answered")
+        clients.close()
+        return 0
     try:
         while not stop.wait(args.status_interval):
             LOG.info("status: %s", metrics.status_line())

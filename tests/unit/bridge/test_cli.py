@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.loopback import LoopbackServer, Reply
 from tests.support.nova import SECRET_TOKEN, unversioned_instance_update, wire_record
 from zaqarclient.bridge import cli
 
@@ -152,3 +154,24 @@ def test_redact_url_hides_every_password() -> None:
         "rabbit://u:***@h1:5672,v:***@h2:5672/vh")
     assert redact_url("rabbit://h1/") == "rabbit://h1/"
     assert redact_url("rabbit://user@h1/") == "rabbit://user@h1/"
+
+
+def test_sigterm_ends_a_bridge_whose_bus_never_answers(rules_file: Path, tmp_path: Path) -> None:
+    # oslo.messaging retries an unreachable broker for ever inside start().
+    with LoopbackServer([Reply(503)]) as closed:
+        dead_port = closed.url.rsplit(":", 1)[1]
+    command = [sys.executable, "-m", "zaqarclient.bridge", "--config", str(rules_file),
+               "--transport-url", f"rabbit://guest:guest@127.0.0.1:{dead_port}/",
+               "--zaqar-url", "http://127.0.0.1:9", "--dead-letter", str(tmp_path / "d.jsonl")]
+    bridge = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
+    try:
+        assert bridge.stdout is not None
+        for line in bridge.stdout:
+            if "Connection failed" in line:
+                break
+        bridge.send_signal(signal.SIGTERM)
+        assert bridge.wait(10) == 0
+        assert "stopped before the message bus answered" in bridge.stdout.read()
+    finally:
+        bridge.kill()
