@@ -198,16 +198,20 @@ def _start(listener: NotificationListener, stop: threading.Event) -> bool:
     """Start listening; False if ``stop`` came first (oslo.messaging retries a bus that
     does not answer for ever, and a signal must still end the command)."""
     failed: list[BaseException] = []
+    # An event, not Thread.is_alive(): once oslo.messaging has loaded eventlet the
+    # finished starter thread can still report itself alive.
+    started = threading.Event()
 
     def start() -> None:
         try:
             listener.start()
         except BaseException as error:
             failed.append(error)
+        finally:
+            started.set()
 
-    starting = threading.Thread(target=start, name="bridge-start", daemon=True)
-    starting.start()
-    while starting.is_alive():
+    threading.Thread(target=start, name="bridge-start", daemon=True).start()
+    while not started.is_set():
         if stop.wait(0.1):
             return False
     if failed:
