@@ -1,5 +1,7 @@
 """``zaqar-notification-bridge``: OpenStack notifications into tenants' Zaqar queues.
 
+::
+
     zaqar-notification-bridge --transport-url rabbit://user:pass@bus:5672/ \\
         --zaqar-url http://zaqar:8888 --config rules.yaml
     zaqar-notification-bridge --config rules.yaml --dry-run notifications.jsonl
