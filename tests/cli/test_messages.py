@@ -199,6 +199,3 @@ def test_watch_filter_prints_only_matching_messages(osc: OSC) -> None:
         "--filter", "event_type=compute.instance.*", "--filter", "state=active",
     )
     assert [m["Body"]["n"] for m in seen] == [1, 4]
-
-    err = osc.fails("messaging", "message", "watch", name, "--consume", "--filter", "n=1")
-    assert "--filter cannot be combined with --consume" in err and "Traceback" not in err
