@@ -17,6 +17,7 @@
   const SUBSCRIPTION_TTL = 3600;       // seconds; renewed at 90 %
   const POLL_SECONDS = 2;
   const MAX_EVENTS = 100;
+  const MAX_REMEMBERED = 5000;         // messages kept for dropping duplicates (and for tests)
 
   const view = {
     status: document.getElementById("status"),
@@ -29,7 +30,7 @@
   };
   const dashboard = {status: "starting", mode: null, instances: {}, received: [], errors: []};
   window.dashboard = dashboard;
-  const seen = new Set();
+  const seen = new Set();  // insertion-ordered: the oldest key is dropped first
 
   function newUuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -140,9 +141,11 @@
     const key = body.message_id || JSON.stringify(body);
     if (seen.has(key)) return;  // a listing and a push may both bring it
     seen.add(key);
+    if (seen.size > MAX_REMEMBERED) seen.delete(seen.values().next().value);
     const instance = body.instance_id || body.uuid;
     const at = performance.timeOrigin + performance.now();
     dashboard.received.push({instance, state: body.state, seq: body.seq, source, at});
+    if (dashboard.received.length > MAX_REMEMBERED) dashboard.received.shift();
     logEvent(`${body.timestamp || ""} ${body.event_type || "?"} ${instance || ""} `
              + `${body.old_state || ""} -> ${body.state || ""}`);
     if (!instance) return;
