@@ -30,9 +30,11 @@ system-deps:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
 	    $$missing >/dev/null; fi
 
-# Real Zaqar servers (own venvs under .cache/) for contract and differential tests.
+# Real Zaqar servers (own venvs under .cache/) for contract and differential tests,
+# and Zaqar's zaqar-bench (layered on the 23.0.1 venv) for its smoke test.
 real-zaqar: venv system-deps
 	$(PY) -m tests.support.real_zaqar install
+	$(PY) -m tests.support.zaqar_bench install
 
 lint: venv
 	$(VENV)/bin/ruff check zaqarclient tests benchmarks examples
@@ -50,6 +52,7 @@ bench: venv real-zaqar
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/server_bench.py --real
 	$(PY) benchmarks/ws_bench.py --reference
+	$(PY) benchmarks/load_compare.py
 	$(PY) benchmarks/bridge_bench.py
 
 docs: venv

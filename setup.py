@@ -11,6 +11,8 @@ WEBSOCKET = ["websocket-client>=1.6", "msgpack>=1.0"]
 # uvicorn 0.35 brought the websockets-sansio protocol the reference server runs on.
 SERVER = ["uvicorn>=0.35", "httptools>=0.6", "websockets>=13", "msgpack>=1.0"]
 CLI = ["osc-lib>=2.1.0", "cliff>=4.0"]
+# State report (oslo.reports) and tracing (osprofiler): imported only when used.
+OPERATOR = ["oslo.reports>=3.0", "osprofiler>=3.4"]
 # The notification bridge: oslo.messaging's listener (RabbitMQ through kombu), YAML rules.
 BRIDGE = ["oslo.messaging>=14.0", "PyYAML>=6.0"]
 TEST = [
@@ -41,13 +43,15 @@ setup(
         "websocket": WEBSOCKET,
         "server": SERVER,
         "cli": CLI,
+        "operator": OPERATOR,
         "bridge": BRIDGE,
-        "test": TEST + SERVER + WEBSOCKET + CLI + BRIDGE,
+        "test": TEST + SERVER + WEBSOCKET + CLI + OPERATOR + BRIDGE,
         "docs": DOCS,
     },
     entry_points={
         "console_scripts": [
             "zaqar-reference-server = zaqarclient.server.__main__:main",
+            "zaqarclient-bench = zaqarclient.bench.__main__:main",
             "zaqar-notification-bridge = zaqarclient.bridge.cli:main",
         ],
         "pytest11": ["zaqarclient = zaqarclient.testing.pytest_plugin"],

@@ -15,8 +15,10 @@ from typing import Any
 import pytest
 
 from tests.support.fixtures import (  # noqa: F401 - fixtures re-exported for all tests
+    pool_store,
     real_zaqar_v1_1,
     real_zaqar_v2,
+    real_zaqar_v2_not_pooled,
     real_zaqar_v2_pooling,
     real_zaqar_ws,
 )
@@ -57,11 +59,21 @@ def new_project() -> str:
 
 @pytest.fixture(scope="session")
 def reference_server() -> Iterator[Any]:
-    """One reference server over loopback HTTP, with Zaqar's default (strict) policy."""
+    """One reference server over loopback HTTP in the default (devstack) profile."""
     from zaqarclient.server.config import Config
     from zaqarclient.testing import ReferenceServer
 
-    config = Config(strict_policy=True, secret_key=TEST_SIGNED_URL_KEY)
+    with ReferenceServer(config=Config(secret_key=TEST_SIGNED_URL_KEY)) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def reference_server_v1_1() -> Iterator[Any]:
+    """A reference server in the zaqar-21 profile (v1.1 on), admin mode on as real_zaqar_v1_1."""
+    from zaqarclient.server.config import Config
+    from zaqarclient.testing import ReferenceServer
+
+    config = Config(profile="zaqar-21", admin_mode=True, secret_key=TEST_SIGNED_URL_KEY)
     with ReferenceServer(config=config) as server:
         yield server
 
@@ -100,7 +112,7 @@ def admin_client(backend: Backend, project: str) -> Iterator[Client]:
 def backend_v1_1(request: pytest.FixtureRequest) -> Backend:
     """A Zaqar serving API v1.1: the reference server, or real Zaqar 21.0.0 with v1.1 on."""
     if request.param == "reference":
-        server = request.getfixturevalue("reference_server")
+        server = request.getfixturevalue("reference_server_v1_1")
         return Backend("reference", server.url, clock=server.clock)
     real = request.getfixturevalue("real_zaqar_v1_1")
     return Backend("real", real.url)
@@ -119,8 +131,9 @@ def pooling_backend(request: pytest.FixtureRequest) -> Backend:
     """A Zaqar with pooling on (pools and flavors API) and pool URIs it can reach."""
     if request.param == "reference":
         server = request.getfixturevalue("reference_server")
+        store = request.getfixturevalue("pool_store")
         backend = Backend("reference", server.url, clock=server.clock)
-        backend.extra["pool_uri"] = "redis://127.0.0.1:6379?dbid={n}"
+        backend.extra["pool_uri"] = f"redis://127.0.0.1:{store.port}?dbid={{n}}"
         return backend
     real = request.getfixturevalue("real_zaqar_v2_pooling")
     backend = Backend("real", real.url)

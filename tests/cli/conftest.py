@@ -71,8 +71,16 @@ def cli_server_url(request: pytest.FixtureRequest) -> Iterator[str]:
     except ImportError:
         yield request.getfixturevalue("real_zaqar_v2").url
         return
-    config = Config(strict_policy=True, secret_key=TEST_SIGNED_URL_KEY)
-    with ReferenceServer(config=config) as server:
+    with ReferenceServer(config=Config(secret_key=TEST_SIGNED_URL_KEY)) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="session")
+def cli_server_url_v1_1() -> Iterator[str]:
+    """A reference server in the zaqar-21 profile (serves /v1.1), for the v1.1 group."""
+    from zaqarclient.testing import ReferenceServer
+
+    with ReferenceServer(profile="zaqar-21") as server:
         yield server.url
 
 

@@ -37,9 +37,9 @@ def test_v2_round_trip(osc_env: dict[str, str], real_zaqar_v2: Any) -> None:
 
 
 @pytest.fixture(params=["reference", "real"])
-def v1_1_url(request: pytest.FixtureRequest, cli_server_url: str) -> str:
+def v1_1_url(request: pytest.FixtureRequest) -> str:
     if request.param == "reference":
-        return cli_server_url
+        return str(request.getfixturevalue("cli_server_url_v1_1"))
     return str(request.getfixturevalue("real_zaqar_v1_1").url)
 
 

@@ -15,6 +15,7 @@ import dataclasses
 
 from tests.differential.compare import Known, Report, compare
 from tests.differential.known import (
+    NO_VIRTUAL_POOL_KNOWN,
     POOLING_KNOWN,
     V1_1_EDGES_KNOWN,
     V1_1_KNOWN,
@@ -24,6 +25,7 @@ from tests.differential.known import (
 )
 from tests.differential.runner import new_variables, run_session
 from tests.differential.session_pooling import POOLING_SESSION
+from tests.differential.session_pooling_no_virtual_pool import NO_VIRTUAL_POOL_SESSION
 from tests.differential.session_v1_1 import V1_1_SESSION
 from tests.differential.session_v1_1_edges import V1_1_EDGES_SESSION
 from tests.differential.session_v1_1_pooling import V1_1_POOLING_SESSION
@@ -45,6 +47,9 @@ SESSIONS: dict[str, Session] = {
     "v2": Session(V2_SESSION, V2_KNOWN),
     "v2-edges": Session(V2_EDGES_SESSION, V2_EDGES_KNOWN),
     "pooling": Session(POOLING_SESSION, POOLING_KNOWN, ("project", "run", "pool_uri")),
+    "pooling-no-virtual-pool": Session(
+        NO_VIRTUAL_POOL_SESSION, NO_VIRTUAL_POOL_KNOWN, ("project", "run", "pool_uri")
+    ),
     "v1.1": Session(V1_1_SESSION, V1_1_KNOWN),
     "v1.1-edges": Session(V1_1_EDGES_SESSION, V1_1_EDGES_KNOWN),
     "v1.1-pooling": Session(

@@ -14,7 +14,7 @@ from tests.support.real_zaqar import RealZaqar
 
 
 def test_v2_session_matches_real_zaqar(real_zaqar_v2: RealZaqar) -> None:
-    with reference_server(pooling=False, enable_v1_1=False) as ref:
+    with reference_server() as ref:
         report = run_pair("v2", ref.url, real_zaqar_v2.url)
     print(report.render().splitlines()[2])  # the agreement figure, shown with -s
     assert report.ok, "\n" + report.render()
@@ -22,7 +22,7 @@ def test_v2_session_matches_real_zaqar(real_zaqar_v2: RealZaqar) -> None:
 
 def test_pooling_session_matches_real_zaqar(real_zaqar_v2_pooling: RealZaqar) -> None:
     real = real_zaqar_v2_pooling
-    with reference_server(pooling=True, enable_v1_1=False) as ref:
+    with reference_server() as ref:
         report = run_pair(
             "pooling",
             ref.url,
@@ -35,7 +35,23 @@ def test_pooling_session_matches_real_zaqar(real_zaqar_v2_pooling: RealZaqar) ->
 
 
 def test_v2_edges_session_matches_real_zaqar(real_zaqar_v2: RealZaqar) -> None:
-    with reference_server(pooling=False, enable_v1_1=False) as ref:
+    with reference_server() as ref:
         report = run_pair("v2-edges", ref.url, real_zaqar_v2.url)
+    print(report.render().splitlines()[2])  # the agreement figure, shown with -s
+    assert report.ok, "\n" + report.render()
+
+
+def test_pooling_without_virtual_pool_matches_real_zaqar(
+    real_zaqar_v2_no_virtual_pool: RealZaqar,
+) -> None:
+    real = real_zaqar_v2_no_virtual_pool
+    with reference_server("zaqar-23", admin_mode=True, pooling=True) as ref:
+        report = run_pair(
+            "pooling-no-virtual-pool",
+            ref.url,
+            real.url,
+            pool_uri_a=f"{real.redis_uri}?dbid=5",
+            pool_uri_b=f"{real.redis_uri}?dbid=6",
+        )
     print(report.render().splitlines()[2])  # the agreement figure, shown with -s
     assert report.ok, "\n" + report.render()

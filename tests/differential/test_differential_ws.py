@@ -9,14 +9,14 @@ from tests.support.real_zaqar import RealZaqar
 
 
 def test_ws_session_matches_real_zaqar(real_zaqar_ws: RealZaqar) -> None:
-    with reference_server(pooling=False) as ref:
+    with reference_server() as ref:
         report = compare("ws" + ref.url[len("http"):], str(real_zaqar_ws.url))
     print(report.render())
     assert report.ok, "\n" + report.render()
 
 
 def test_ws_edge_session_matches_real_zaqar(real_zaqar_ws: RealZaqar) -> None:
-    with reference_server(pooling=False) as ref:
+    with reference_server() as ref:
         report = compare_edges("ws" + ref.url[len("http"):], str(real_zaqar_ws.url))
     print(report.render())
     assert report.ok, "\n" + report.render()

@@ -48,7 +48,7 @@ def test_v1_1_pooling_session_real_vs_itself(real_zaqar_v1_1_pooling: RealZaqar)
 
 def test_v1_1_session_fails_without_v1_1(real_zaqar_v1_1: RealZaqar) -> None:
     # The session can fail: a reference server with /v1.1 switched off disagrees.
-    with reference_server(pooling=False, enable_v1_1=False) as ref:
+    with reference_server() as ref:
         report = run_pair("v1.1", ref.url, real_zaqar_v1_1.url)
     assert not report.ok
     assert len(report.failures) > 100

@@ -2,7 +2,8 @@
 
 Blocks of one page run in order in one namespace (later blocks use names
 the earlier ones defined), against one fresh reference server whose URL
-replaces ``http://127.0.0.1:8888`` in the code.
+replaces ``http://127.0.0.1:8888`` in the code; a live redis-server's URI
+replaces ``redis://127.0.0.1:6379`` (pools need a store that answers).
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from pathlib import Path
 
 DOCS = Path(__file__).resolve().parents[2] / "doc" / "source"
 DEFAULT_URL = "http://127.0.0.1:8888"
+DEFAULT_POOL_URI = "redis://127.0.0.1:6379"
+# Pages whose examples need another server profile than the default (devstack).
+PAGE_PROFILES = {"user/v1_1.rst": "zaqar-21"}
 
 _DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)\.\. code-block:: python\s*$")
 _OPTION = re.compile(r"^[ \t]+:(?P<key>[\w-]+):\s*(?P<value>.*)$")

@@ -9,7 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.docs.runnable import DEFAULT_URL, DOCS, Block, blocks_in, pages
+from tests.docs.runnable import (
+    DEFAULT_POOL_URI,
+    DEFAULT_URL,
+    DOCS,
+    PAGE_PROFILES,
+    Block,
+    blocks_in,
+    pages,
+)
+from tests.support.redis_store import RedisStore
 from zaqarclient.testing import ReferenceServer
 
 PAGES = pages()
@@ -31,20 +40,21 @@ REQUIRED = {
 }
 
 
-def run_page(blocks: list[Block], url: str) -> str:
+def run_page(blocks: list[Block], url: str, pool_uri: str = DEFAULT_POOL_URI) -> str:
     namespace: dict[str, object] = {"__name__": "__docs__"}
     out = io.StringIO()
     for block in blocks:
-        code = compile(block.code.replace(DEFAULT_URL, url), f"{block.path}:{block.line}", "exec")
+        text = block.code.replace(DEFAULT_URL, url).replace(DEFAULT_POOL_URI, pool_uri)
+        code = compile(text, f"{block.path}:{block.line}", "exec")
         with contextlib.redirect_stdout(out):
             exec(code, namespace)
     return out.getvalue()
 
 
 @pytest.mark.parametrize("page", sorted(PAGES))
-def test_page_blocks_run(page: str) -> None:
-    with ReferenceServer() as server:
-        run_page(PAGES[page], server.url)
+def test_page_blocks_run(page: str, pool_store: RedisStore) -> None:
+    with ReferenceServer(profile=PAGE_PROFILES.get(page)) as server:
+        run_page(PAGES[page], server.url, pool_store.base_uri)
 
 
 def test_required_pages_have_runnable_blocks() -> None:

@@ -19,10 +19,14 @@ OTHER_CLIENT = "5f4c4e5e-8e2b-4d1e-9d59-6a6a6a6a6a6a"
 class Api:
     """A tiny HTTP helper bound to one server, project and Client-ID."""
 
-    def __init__(self, server: ReferenceServer, session: requests.Session) -> None:
+    def __init__(
+        self, server: ReferenceServer, session: requests.Session, admin: bool = False
+    ) -> None:
         self.server = server
         self.session = session
         self.headers = {"Client-ID": CLIENT_ID, "X-Project-ID": "p1"}
+        if admin:
+            self.headers["X-Roles"] = "admin"
 
     @property
     def clock(self) -> Any:
@@ -83,19 +87,34 @@ class Api:
         return resp.headers["location"].rsplit("/", 1)[1], resp.json()["messages"]
 
 
-def make_api(request: pytest.FixtureRequest, config: Config | None = None) -> Iterator[Api]:
+def make_api(
+    request: pytest.FixtureRequest, config: Config | None = None, admin: bool = False
+) -> Iterator[Api]:
     mode = request.param
     server = ReferenceServer(config or Config(), in_process=(mode == "inproc"))
     with server, requests.Session() as session:
         if mode == "inproc":
             server.mount(session)
-        yield Api(server, session)
+        yield Api(server, session, admin)
 
 
 @pytest.fixture(params=["http", "inproc"])
 def api(request: pytest.FixtureRequest) -> Iterator[Api]:
     """A fresh reference server (default config) and a client for it."""
     yield from make_api(request)
+
+
+@pytest.fixture(params=["http", "inproc"])
+def admin_api(request: pytest.FixtureRequest) -> Iterator[Api]:
+    """As `api`, sending ``X-Roles: admin`` (Zaqar's policy for health, pools, flavors)."""
+    yield from make_api(request, admin=True)
+
+
+@pytest.fixture(params=["http", "inproc"])
+def api_v1_1(request: pytest.FixtureRequest) -> Iterator[Api]:
+    """A zaqar-21 profile server (API v1.1) with admin mode and pooling, as Zaqar 21 can be."""
+    config = Config(profile="zaqar-21", admin_mode=True, pooling=True, enable_virtual_pool=True)
+    yield from make_api(request, config)
 
 
 @pytest.fixture(params=["inproc"])

@@ -10,11 +10,12 @@ from zaqarclient.server import App, Config, ServerRequest, TestClock, Token
 CID = "3381af92-2b9e-11e3-b191-71861300734c"
 
 
-def test_versions_needs_no_headers(api: Api) -> None:
+def test_versions_needs_no_headers(api_v1_1: Api) -> None:
+    api = api_v1_1
     resp = api.get("/", headers={"Client-ID": None, "X-Project-ID": None})
     assert resp.status_code == 300
     versions = {v["id"]: v for v in resp.json()["versions"]}
-    assert list(versions) == ["1.1", "2"]  # v1.1 on by default, as on Zaqar 21.0.0
+    assert list(versions) == ["1.1", "2"]  # v1.1 on, as on Zaqar 21.0.0 (zaqar-21 profile)
     assert versions["2"]["links"] == [{"href": "/v2/", "rel": "self"}]
     assert versions["1.1"]["links"] == [{"href": "/v1.1/", "rel": "self"}]
 

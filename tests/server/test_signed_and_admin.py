@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
-from tests.server.conftest import Api
+from tests.server.conftest import Api, make_api
+from tests.support.redis_store import RedisStore
 from zaqarclient.server import signing
+from zaqarclient.server.config import Config
 
 
 @pytest.mark.parametrize(("key", "paths", "methods", "project", "expires", "signature"), [
@@ -76,12 +80,19 @@ def test_share_defaults_and_missing_key(fast_api: Api) -> None:
         "The `key` can't be None")
 
 
-def test_pools(api: Api) -> None:
-    resp = api.put("/v2/pools/p1", {"uri": "mongodb://a:27017", "weight": 100,
+@pytest.fixture(params=["http", "inproc"])
+def unpooled_admin_api(request: pytest.FixtureRequest) -> Iterator[Api]:
+    """Admin calls to a server without pooling: the non-pooled MongoDB health report."""
+    yield from make_api(request, Config(pooling=False), admin=True)
+
+
+def test_pools(admin_api: Api, pool_store: RedisStore) -> None:
+    api, uri = admin_api, pool_store.uri(1)
+    resp = api.put("/v2/pools/p1", {"uri": uri, "weight": 100,
                                     "options": {"x": 1}})
     assert (resp.status_code, resp.headers["location"]) == (201, "/v2/pools/p1")
-    assert api.put("/v2/pools/p1", {"uri": "mongodb://a:27017", "weight": 5}).status_code == 201
-    assert api.put("/v2/pools/p2", {"uri": "mongodb://a:27017", "weight": 1}).json() == {
+    assert api.put("/v2/pools/p1", {"uri": uri, "weight": 5}).status_code == 201
+    assert api.put("/v2/pools/p2", {"uri": uri, "weight": 1}).json() == {
         "title": "Resource conflict", "description": "The database URI is in use by another pool."}
     for bad in ({"uri": "x:y"}, {"uri": "x:y", "weight": -1}, {"uri": "x:y", "weight": 1,
                                                                "group": "g"}):
@@ -90,7 +101,7 @@ def test_pools(api: Api) -> None:
     for path in ("/v2/pools/p3", "/v2/flavors/f3"):
         for raw in (b"{", b""):
             assert api.put(path, raw=raw).json()["description"] == "JSON could not be parsed."
-    assert api.get("/v2/pools/p1").json() == {"name": "p1", "uri": "mongodb://a:27017",
+    assert api.get("/v2/pools/p1").json() == {"name": "p1", "uri": uri,
                                               "weight": 5, "flavor": None, "href": "/v2/pools/p1"}
     assert api.get("/v2/pools/p1?detailed=true").json()["options"] == {}
     listing = api.get("/v2/pools?limit=1")
@@ -103,9 +114,10 @@ def test_pools(api: Api) -> None:
     assert api.get("/v2/pools/nope").json()["description"] == "Pool nope does not exist"
 
 
-def test_flavors(api: Api) -> None:
-    api.put("/v2/pools/p1", {"uri": "redis://a", "weight": 1})
-    api.put("/v2/pools/p2", {"uri": "redis://b", "weight": 1})
+def test_flavors(admin_api: Api, pool_store: RedisStore) -> None:
+    api = admin_api
+    api.put("/v2/pools/p1", {"uri": pool_store.uri(1), "weight": 1})
+    api.put("/v2/pools/p2", {"uri": pool_store.uri(2), "weight": 1})
     assert api.put("/v2/flavors/f1", {"pool_list": ["p1"]}).status_code == 201
     got = api.get("/v2/flavors/f1").json()
     assert got["pool_list"] == ["p1"] and "HIGH_THROUGHPUT" in got["capabilities"]
@@ -134,7 +146,8 @@ def test_flavors(api: Api) -> None:
     assert api.delete("/v2/pools/p2").status_code == 204
 
 
-def test_health(api: Api) -> None:
+def test_health(unpooled_admin_api: Api) -> None:
+    api = unpooled_admin_api
     api.post_messages("q", 1, 2)
     api.claim("q", limit=1)
     doc = api.get("/v2/health").json()

@@ -7,6 +7,7 @@ import pathlib
 import requests
 
 from tests.server.conftest import Api
+from tests.support.redis_store import RedisStore
 from zaqarclient.server.clock import TestClock
 from zaqarclient.server.config import Config
 from zaqarclient.testing import ReferenceServer
@@ -14,10 +15,10 @@ from zaqarclient.testing import ReferenceServer
 
 def _api(path: pathlib.Path, clock: TestClock) -> tuple[ReferenceServer, Api]:
     server = ReferenceServer(Config(), store=f"sqlite:{path}", clock=clock).start()
-    return server, Api(server, requests.Session())
+    return server, Api(server, requests.Session(), admin=True)
 
 
-def test_restart_keeps_everything(tmp_path: pathlib.Path) -> None:
+def test_restart_keeps_everything(tmp_path: pathlib.Path, pool_store: RedisStore) -> None:
     db = tmp_path / "zaqar.db"
     clock = TestClock()
     server, api = _api(db, clock)
@@ -26,7 +27,7 @@ def test_restart_keeps_everything(tmp_path: pathlib.Path) -> None:
     cid, _held = api.claim("q", limit=2)
     api.delete(f"/v2/queues/q/messages/{ids[4]}")
     sub = api.post("/v2/queues/q/subscriptions", {"subscriber": "http://h.test/x"}).json()
-    api.put("/v2/pools/p1", {"uri": "mongodb://a", "weight": 1})
+    api.put("/v2/pools/p1", {"uri": pool_store.uri(1), "weight": 1})
     api.put("/v2/flavors/f1", {"pool_list": ["p1"]})
     server.stop()
 

@@ -68,8 +68,8 @@ def test_cli_flags() -> None:
     assert (config.secret_key, config.strict_policy, config.require_confirmation) == (
         "k", True, True)
     assert config.enable_checksum and not config.admin_mode and not config.pooling
-    assert config.enable_v1_1  # served unless --no-v1-1
-    assert not config_from_args(build_parser().parse_args(["--no-v1-1"])).enable_v1_1
+    assert not config.enable_v1_1  # the devstack profile serves v2 only
+    assert config_from_args(build_parser().parse_args(["--v1-1"])).enable_v1_1
     assert config.tokens["t1"].project == "proj"
     assert config.tokens["t1"].roles == ("admin", "member")
     assert args.store == "sqlite:/tmp/x.db"
@@ -90,6 +90,30 @@ def test_pytest_plugin(tmp_path: pathlib.Path) -> None:
         "    assert requests.get(url + '/v2/queues', headers=H).json()['queues'] == []\n"
         "def test_session(zaqar_reference_server_session):\n"
         "    assert zaqar_reference_server_session.url.startswith('http://')\n"
+        "def test_clients(zaqar_client, zaqar_admin_client):\n"
+        "    assert zaqar_admin_client.health()['catalog_reachable'] is True\n"
+        "    from zaqarclient.transport.errors import ForbiddenError\n"
+        "    try:\n"
+        "        zaqar_client.health()\n"
+        "    except ForbiddenError:\n"
+        "        pass\n"
+        "    else:\n"
+        "        raise AssertionError('health is admin-only')\n"
+    )
+    legacy = tmp_path / "legacy"
+    legacy.mkdir()
+    (legacy / "conftest.py").write_text(
+        "import pytest\n"
+        "@pytest.fixture(scope='session')\n"
+        "def zaqar_profile():\n"
+        "    return 'zaqar-21'\n"
+    )
+    (legacy / "test_legacy.py").write_text(
+        "import requests\n"
+        f"H = {HEADERS!r}\n"
+        "def test_v1_1(zaqar_reference_server):\n"
+        "    url = zaqar_reference_server.url\n"
+        "    assert requests.get(url + '/v1.1/queues', headers=H).status_code == 200\n"
     )
     root = pathlib.Path(__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONPATH": str(root)}
@@ -98,7 +122,7 @@ def test_pytest_plugin(tmp_path: pathlib.Path) -> None:
     load = [] if installed else ["-p", "zaqarclient.testing.pytest_plugin"]
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", *load,
-         "-p", "no:cacheprovider", "--rootdir", str(tmp_path), str(test)],
+         "-p", "no:cacheprovider", "--rootdir", str(tmp_path), str(test), str(legacy)],
         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
     )
-    assert "3 passed" in result.stdout, result.stdout + result.stderr
+    assert "5 passed" in result.stdout, result.stdout + result.stderr

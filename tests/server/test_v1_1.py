@@ -7,7 +7,16 @@ differently for ``/v1.1`` paths, without a real server.
 
 from __future__ import annotations
 
+import pytest
+
 from tests.server.conftest import Api
+from tests.support.redis_store import RedisStore
+
+
+@pytest.fixture
+def api(api_v1_1: Api) -> Api:
+    """Every test here needs /v1.1: a zaqar-21 profile server (conftest's api_v1_1)."""
+    return api_v1_1
 
 
 def test_missing_client_id_spelling(api: Api) -> None:
@@ -52,9 +61,9 @@ def test_failed_options_is_a_bare_200(api: Api) -> None:
     assert ok.headers["allow"] == "DELETE, GET, PUT"
 
 
-def test_pool_list_limit_is_not_validated(api: Api) -> None:
+def test_pool_list_limit_is_not_validated(api: Api, pool_store: RedisStore) -> None:
     for dbid, name in enumerate(("a", "b", "c")):
-        body = {"uri": f"redis://127.0.0.1:6379?dbid={dbid}", "weight": 1}
+        body = {"uri": pool_store.uri(dbid), "weight": 1}
         assert api.put(f"/v1.1/pools/{name}", body).status_code == 201
 
     def names(limit: str) -> list[str]:

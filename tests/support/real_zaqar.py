@@ -65,8 +65,12 @@ class RealZaqarError(RuntimeError):
 
 
 def venv_dir(version: str) -> Path:
-    """Where the virtualenv for one Zaqar release lives."""
-    return CACHE_DIR / f"zaqar-{version}"
+    """Where the virtualenv for one Zaqar release lives.
+
+    Resolved, so checkouts whose ``.cache`` links to one shared directory agree on
+    the path (it is in the stamp) instead of each reinstalling the shared venv.
+    """
+    return CACHE_DIR.resolve() / f"zaqar-{version}"
 
 
 def _stamp(version: str) -> Path:
@@ -90,9 +94,22 @@ def _stamp_text(version: str) -> str:
 
 
 def is_installed(version: str) -> bool:
-    """True when ``install(version)`` finished and its pins have not changed since."""
-    stamp = _stamp(version)
-    return stamp.exists() and stamp.read_text() == _stamp_text(version)
+    """True when ``install(version)`` finished and its pins have not changed since.
+
+    The recorded venv path may be spelled differently (checkouts sharing one ``.cache``
+    through a symlink): it counts while it still exists and resolves to the same place.
+    """
+    try:
+        recorded = _stamp(version).read_text()
+    except OSError:
+        return False
+    requirement, _, rest = recorded.partition("\n")
+    path, _, pins = rest.partition("\n")
+    want_requirement, _, want_rest = _stamp_text(version).partition("\n")
+    want_path, _, want_pins = want_rest.partition("\n")
+    if requirement != want_requirement or pins != want_pins:
+        return False
+    return Path(path).exists() and Path(path).resolve() == Path(want_path).resolve()
 
 
 def _tail(path: Path, lines: int = 40) -> str:
@@ -234,6 +251,7 @@ class RealZaqar:
         version: str = V2_VERSION,
         *,
         pooling: bool = False,
+        virtual_pool: bool = False,
         transport: Transport = "wsgi",
         enable_v1_1: bool = False,
         signed_url_key: str | None = TEST_SIGNED_URL_KEY,
@@ -248,6 +266,7 @@ class RealZaqar:
             raise ValueError(f"unknown transport {transport!r}")
         self.version = version
         self.pooling = pooling
+        self.virtual_pool = virtual_pool
         self.transport: Transport = transport
         self.enable_v1_1 = enable_v1_1
         self.signed_url_key = signed_url_key
@@ -418,6 +437,8 @@ class RealZaqar:
             "[notification]",
             f"require_confirmation = {self.require_confirmation}",
         ]
+        if self.virtual_pool:
+            lines += ["", "[pooling:catalog]", "enable_virtual_pool = True"]
         if self.signed_url_key is not None:
             lines += ["", "[signed_url]", f"secret_key = {self.signed_url_key}"]
         if self.notifier:

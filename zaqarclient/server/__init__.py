@@ -8,9 +8,12 @@ websocket upgrades to uvicorn's websocket protocol, which runs
 `requests.Session` with no socket at all.
 
 /v2 follows Zaqar 23.0.1 and /v1.1 follows Zaqar 21.0.0 (the last release with
-v1.1), both with the MongoDB driver; the two versions share one storage.
-DIFFERENCES lists where this server deliberately departs from them, with the
-reason.
+v1.1), both with the MongoDB driver; the two versions share one storage. Out of
+the box the server is configured as devstack configures Zaqar 23.0.1 (profile
+``devstack``: admin mode, pooling with a virtual pool, notifications, a
+signed-URL key, Zaqar's default policy, v2 only); see
+`zaqarclient.server.profiles`. DIFFERENCES lists where this server
+deliberately departs from them, with the reason.
 """
 
 from __future__ import annotations
@@ -33,10 +36,8 @@ __all__ = [
 ]
 
 DIFFERENCES: tuple[str, ...] = (
-    "/v1.1 is served by default (`Config(enable_v1_1=False)`, `--no-v1-1` to turn it off); "
-    "Zaqar 21 serves it only with `enable_deprecated_api_versions = 1.1` and Zaqar 22 and "
-    "later not at all. One server then answers both versions, as a Zaqar 21 with v1.1 "
-    "enabled does.",
+    "With /v1.1 on (profile zaqar-21 or open, `--v1-1`), /v2 still answers as Zaqar 23.0.1, "
+    "where a Zaqar 21 with v1.1 enabled serves its own v2.",
     "Topic message, claim and subscription routes work like the queue routes on a separate "
     "topic namespace; Zaqar answers them with 500 (its handlers expect `queue_name`).",
     "Messages expire exactly at created + ttl; MongoDB's TTL monitor lets them linger ~60 s.",
@@ -46,10 +47,14 @@ DIFFERENCES: tuple[str, ...] = (
     "supported.`; Zaqar crashes with 500.",
     "A message moved to a dead-letter queue gets a new marker from the DLQ's counter so that "
     "paging the DLQ works; MongoDB keeps the source queue's marker.",
-    "Pool URIs are stored without connecting to them (no `cannot connect` 400).",
-    "Flavor capabilities are always the five MongoDB capability names.",
-    "The health report does not run real operations; it reports storage reachability and "
-    "message volume in the non-pooled MongoDB layout.",
+    "Pools hold no data: every queue lives in the server's one store, and a pool is a "
+    "catalogue record whose store must answer when it is registered (redis:// and "
+    "mongodb:// get a connection attempt bounded by `pool_connect_timeout`, 1 s; "
+    "swift:// is accepted without one). The `cannot connect` error does not repeat a "
+    "password in the URI.",
+    "The health report does not run real operations: each store reports reachability (a "
+    "pool's store is probed again), and MongoDB's message_volume counts every message of "
+    "the server, for the non-pooled report and for each MongoDB pool alike.",
     "`_enable_encrypt_messages` is stored and validated but bodies are not encrypted.",
     "trust+http(s) subscribers get no Keystone trust; the `trust+` prefix is only stripped "
     "when delivering.",
@@ -67,4 +72,8 @@ DIFFERENCES: tuple[str, ...] = (
     "Websocket connection-bound subscriptions are delivered by an in-process sink on the "
     "notifier's worker pool, not through Zaqar's internal HTTP listener; the subscriber URL "
     "keeps Zaqar's shape `http://<host>:<port>/<connection id>` (the HTTP port).",
+    "The state report (Zaqar's Guru Meditation Report, on SIGUSR2) is also served to admins "
+    "at `GET /v2/report`; Zaqar has no such route (404).",
+    "OSprofiler trace headers are recorded (log and state report, HMAC checked against "
+    "`--profiler-hmac-key`), not joined: the server sends no spans to an OSprofiler backend.",
 )

@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Mapping
+from typing import Any
 
 from zaqarclient.server.app import App
 from zaqarclient.server.config import Config, Token
+from zaqarclient.server.profiles import DEFAULT_PROFILE, PROFILE_FIELDS, PROFILES, get_profile
 
 
 def parse_token(text: str) -> tuple[str, Token]:
@@ -19,19 +22,31 @@ def parse_token(text: str) -> tuple[str, Token]:
     return token, Token(project, tuple(r for r in roles.split(",") if r))
 
 
+def _switch(parser: argparse.ArgumentParser, name: str, what: str) -> None:
+    # Default None: the profile decides unless the flag is given either way.
+    parser.add_argument(f"--{name}", action=argparse.BooleanOptionalAction, default=None,
+                        help=f"{what} (default: as the profile says)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zaqar-reference-server",
-        description="An in-process OpenStack Zaqar server: API v2, and v1.1 unless --no-v1-1.",
+        description="An in-process OpenStack Zaqar server (API v2; v1.1 with --profile zaqar-21).",
     )
+    parser.add_argument("--profile", choices=list(PROFILES), default=DEFAULT_PROFILE,
+                        help="which real Zaqar to behave like: "
+                             + "; ".join(f"{p.name}: {p.summary}" for p in PROFILES.values())
+                             + f" (default {DEFAULT_PROFILE}); the flags below override it")
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8888,
                         help="port for HTTP and websocket (default 8888; 0 picks a free one)")
     parser.add_argument("--store", default="memory", help="memory (default) or sqlite:PATH")
     parser.add_argument("--signed-url-key", help="secret key for signed URLs")
-    parser.add_argument("--strict-policy", action="store_true",
-                        help="apply Zaqar's default policy (admin endpoints need X-Roles: admin)")
+    parser.add_argument("--no-signed-url-key", action="store_true",
+                        help="no [signed_url] secret_key: share and signed URLs fail")
+    _switch(parser, "strict-policy",
+            "apply Zaqar's default policy (health, pools and flavor writes need X-Roles: admin)")
     parser.add_argument("--require-confirmation", action="store_true",
                         help="webhook subscriptions get a confirmation request and receive "
                              "nothing until confirmed")
@@ -40,13 +55,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--token", action="append", type=parse_token, default=[],
                         metavar="TOKEN=PROJECT[:role,role]",
                         help="accept this X-Auth-Token (repeatable); enables token auth")
-    parser.add_argument("--no-admin-mode", action="store_true",
-                        help="no /health, /pools or /flavors (admin_mode = False)")
-    parser.add_argument("--no-pooling", action="store_true",
-                        help="no /pools or /flavors (pooling = False)")
-    parser.add_argument("--no-v1-1", action="store_true",
-                        help="do not serve /v1.1 (as Zaqar 22 and later, or 21 without "
-                             "enable_deprecated_api_versions)")
+    _switch(parser, "admin-mode", "serve /health, /pools and /flavors (admin_mode)")
+    _switch(parser, "pooling", "serve /pools and /flavors and place queues in pools (pooling)")
+    _switch(parser, "virtual-pool",
+            "with pooling, keep queues in the default store while no pool is registered "
+            "(enable_virtual_pool)")
+    _switch(parser, "v1-1", "serve /v1.1 as Zaqar 21 with enable_deprecated_api_versions = 1.1")
+    _switch(parser, "notifications",
+            "send subscription notifications (message_pipeline = zaqar.notification.notifier)")
+    parser.add_argument("--profiler-hmac-key", action="append", default=[], metavar="KEY",
+                        help="OSprofiler HMAC key (repeatable): received trace headers signed "
+                             "with it are logged and reported as verified")
+    parser.add_argument("--report-file", metavar="PATH",
+                        help="append state reports (SIGUSR2, GET /v2/report) to this file "
+                             "instead of writing them to standard error")
     parser.add_argument("--static", metavar="DIR",
                         help="also serve the files of DIR under /static/ (e.g. the dashboard "
                              "in examples/dashboard)")
@@ -56,18 +78,43 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def config_from_args(args: argparse.Namespace) -> Config:
-    config = Config(
-        admin_mode=not args.no_admin_mode,
-        pooling=not args.no_pooling,
-        enable_v1_1=not args.no_v1_1,
-        strict_policy=args.strict_policy,
+    overrides: dict[str, Any] = {
+        name: value for name, value in (
+            ("admin_mode", args.admin_mode),
+            ("pooling", args.pooling),
+            ("enable_virtual_pool", args.virtual_pool),
+            ("enable_v1_1", args.v1_1),
+            ("strict_policy", args.strict_policy),
+            ("notifications", args.notifications),
+        ) if value is not None
+    }
+    if args.no_signed_url_key:
+        overrides["secret_key"] = None
+    elif args.signed_url_key:
+        overrides["secret_key"] = args.signed_url_key
+    return Config(
+        profile=args.profile,
         require_confirmation=args.require_confirmation,
         enable_checksum=args.enable_checksum,
         tokens=dict(args.token),
+        profiler_hmac_keys=tuple(args.profiler_hmac_key),
+        report_file=args.report_file,
+        **overrides,
     )
-    if args.signed_url_key:
-        config.secret_key = args.signed_url_key
-    return config
+
+
+def describe(config: Config) -> str:
+    """One line for the start-up log: the profile and the switches that differ from it."""
+    versions = "v2 and v1.1" if config.enable_v1_1 else "v2"
+    settings: Mapping[str, object] = get_profile(config.profile).settings
+    changed = [
+        f"{name}={'<set>' if name == 'secret_key' and value else value}"
+        for name in PROFILE_FIELDS
+        if (value := getattr(config, name)) != settings[name]
+    ]
+    return f"Zaqar {versions}, profile {config.profile}" + (
+        f" with {', '.join(changed)}" if changed else ""
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
     from zaqarclient.server.runner import ServerThread
 
+    if args.signed_url_key and args.no_signed_url_key:
+        build_parser().error("--signed-url-key and --no-signed-url-key exclude each other")
     if args.static:
         from zaqarclient.server.static import StaticApp, StaticFiles
 
@@ -86,8 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     else:
         app = App(config_from_args(args), store=args.store)
     server = ServerThread(app, args.host, args.port, log_level=args.log_level)
-    versions = "v2 and v1.1" if app.config.enable_v1_1 else "v2"
-    logging.getLogger("zaqarclient.server").info("serving Zaqar %s on %s", versions, server.url)
+    log = logging.getLogger("zaqarclient.server")
+    log.info("serving %s on %s", describe(app.config), server.url)
+    if not app.config.strict_policy:
+        log.warning("no policy checks: every caller may use health, pools and flavors, "
+                    "which no real Zaqar allows (its default policy needs role:admin)")
     try:
         server.serve_forever()
     finally:

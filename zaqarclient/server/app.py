@@ -11,7 +11,7 @@ import logging
 import uuid
 from collections.abc import Mapping
 
-from zaqarclient.server import signing
+from zaqarclient.server import policy, signing
 from zaqarclient.server.clock import Clock, SystemClock
 from zaqarclient.server.config import Config
 from zaqarclient.server.context import Ctx
@@ -29,16 +29,14 @@ from zaqarclient.server.protocol import (
 )
 from zaqarclient.server.request import decode_path
 from zaqarclient.server.routing import Router
+from zaqarclient.server.state import Runtime
 from zaqarclient.server.storage import Storage, open_storage
+from zaqarclient.server.traces import TraceLog
 from zaqarclient.server.validation import valid_name
 
 LOG = logging.getLogger("zaqarclient.server")
 
 _FORM = "application/x-www-form-urlencoded"
-_ADMIN_POLICIES = frozenset(
-    ("health:get", "pools:get_all", "pools:create", "pools:get", "pools:update", "pools:delete",
-     "flavors:create", "flavors:update", "flavors:delete")
-)
 _NOT_ACCEPTABLE = HTTPError(
     406, "406 Not Acceptable",
     'Endpoint only serves `application/json`; specify client-side media type support with '
@@ -79,6 +77,8 @@ class App:
         self.clock: Clock = clock or SystemClock()
         self.storage: Storage = storage or open_storage(store, self.clock)
         self.notifier = Notifier(self)
+        self.traces = TraceLog(self.config.profiler_hmac_keys)
+        self.runtime: Runtime | None = None  # set by the server serving this App
         self.home_cache: dict[str, bytes] = {}
         self.routers: list[Router] = [v2.build_router(self.config)]
         if self.config.enable_v1_1:
@@ -94,6 +94,8 @@ class App:
 
     def handle(self, req: ServerRequest) -> ServerResponse:
         """Answer one request; never raises."""
+        if "x-trace-info" in req.headers:
+            self.traces.record(req.headers, "http", req.method, req.path)
         try:
             resp = self._dispatch(req)
         except HTTPError as err:
@@ -168,7 +170,11 @@ class App:
             ctx.project = self._project(headers, router.project_headers)
         else:
             ctx.project = token_project
-        roles = headers.get("x-roles", "") if token_roles is None else ",".join(token_roles)
+        if token_roles is None:
+            # oslo.context reads X-Roles, or X-Role when X-Roles is absent.
+            roles = headers.get("x-roles", headers.get("x-role", ""))
+        else:
+            roles = ",".join(token_roles)
         ctx.roles = tuple(r.strip() for r in roles.split(",") if r.strip())
         if route.has_queue and not valid_name(params["queue_name"], ctx.project, self.config):
             raise invalid_queue_id("queue")
@@ -183,12 +189,7 @@ class App:
             if req.method not in _FALCON_METHODS:
                 raise _BAD_METHOD
             raise HTTPError(405, "405 Method Not Allowed", headers=[("allow", route.allow)])
-        policy = route.policies[req.method]
-        if (
-            policy in _ADMIN_POLICIES
-            and self.config.strict_policy
-            and "admin" not in ctx.roles
-        ):
+        if self.config.strict_policy and not policy.allows(route.policies[req.method], ctx.roles):
             raise forbidden()
         return handler(ctx)
 

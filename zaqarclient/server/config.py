@@ -3,8 +3,26 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
+from typing import Any
 
-DEFAULT_SIGNED_URL_KEY = "zaqar-reference-server-secret"
+from zaqarclient.server.profiles import (
+    DEFAULT_PROFILE,
+    DEFAULT_SIGNED_URL_KEY,
+    PROFILE_FIELDS,
+    get_profile,
+)
+
+__all__ = ["DEFAULT_SIGNED_URL_KEY", "Config", "Token"]
+
+
+class _FromProfile:
+    def __repr__(self) -> str:
+        return "<from profile>"
+
+
+# The default of every switch a profile sets; `__post_init__` replaces it.
+_FROM_PROFILE: Any = _FromProfile()
 
 
 @dataclasses.dataclass
@@ -17,17 +35,31 @@ class Token:
 
 @dataclasses.dataclass
 class Config:
-    """Every switch of the reference server; defaults match a no-auth devstack Zaqar."""
+    """Every switch of the reference server.
 
+    ``profile`` (see :mod:`zaqarclient.server.profiles`) sets ``admin_mode``,
+    ``pooling``, ``enable_virtual_pool``, ``enable_v1_1``, ``unreliable``,
+    ``strict_policy``, ``notifications`` and ``secret_key``; any of them given here
+    overrides the profile. The default profile, ``devstack``, is a no-auth Zaqar
+    23.0.1 as devstack configures it.
+    """
+
+    profile: str = DEFAULT_PROFILE
     # [DEFAULT]
-    admin_mode: bool = True
-    pooling: bool = True
+    admin_mode: bool = _FROM_PROFILE
+    pooling: bool = _FROM_PROFILE
+    # [pooling:catalog] enable_virtual_pool: queues live in the default store until a
+    # pool is registered; without it a pooled server refuses to create queues (503).
+    enable_virtual_pool: bool = _FROM_PROFILE
+    # The most a pool URI's connection attempt may take (the server waits for it).
+    pool_connect_timeout: float = 1.0
     # Serve /v1.1 (Zaqar <= 21.x with enable_deprecated_api_versions = 1.1).
-    enable_v1_1: bool = True
+    enable_v1_1: bool = _FROM_PROFILE
     enable_checksum: bool = False
-    unreliable: bool = True
-    # Policy: False lets every caller use admin endpoints; True applies Zaqar's defaults.
-    strict_policy: bool = False
+    unreliable: bool = _FROM_PROFILE
+    # Policy: True applies Zaqar's default policy (zaqarclient.server.policy); False lets
+    # every caller use every endpoint.
+    strict_policy: bool = _FROM_PROFILE
     # Auth: empty means no auth; otherwise X-Auth-Token must be one of these.
     tokens: dict[str, Token] = dataclasses.field(default_factory=dict)
     # [transport]
@@ -53,10 +85,10 @@ class Config:
     max_claim_grace: int = 43200
     subscriber_types: tuple[str, ...] = ("http", "https", "mailto", "trust+http", "trust+https")
     message_delete_with_claim_id: bool = False
-    # [signed_url]
-    secret_key: str | None = DEFAULT_SIGNED_URL_KEY
+    # [signed_url]; None: share and signed URLs fail, as without the option.
+    secret_key: str | None = _FROM_PROFILE
     # [notification] and [storage] message_pipeline
-    notifications: bool = True
+    notifications: bool = _FROM_PROFILE
     require_confirmation: bool = False
     external_confirmation_url: str | None = None
     max_notifier_workers: int = 10
@@ -66,6 +98,10 @@ class Config:
     smtp_port: int = 465
     # Public endpoint put into confirmation notifications as WSGISubscribeURL.
     public_endpoint: str | None = None
+    # [profiler] hmac_keys: trace headers signed with one of these are marked verified.
+    profiler_hmac_keys: tuple[str, ...] = ()
+    # Where the state report (SIGUSR2, GET /v2/report) is written; None: standard error.
+    report_file: str | None = None
 
     # Hard-coded constants of Zaqar, exposed for completeness.
     min_message_ttl: int = 60
@@ -76,3 +112,9 @@ class Config:
     max_project_length: int = 256
     default_page_size: int = 10
     default_claim_limit: int = 10
+
+    def __post_init__(self) -> None:
+        settings: Mapping[str, object] = get_profile(self.profile).settings
+        for name in PROFILE_FIELDS:
+            if getattr(self, name) is _FROM_PROFILE:
+                setattr(self, name, settings[name])

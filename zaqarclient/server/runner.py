@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 import socket
 import threading
 from typing import Any
 
 from zaqarclient.server.app import App
 from zaqarclient.server.asgi import AsgiApp
+from zaqarclient.server.state import Runtime
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -47,6 +49,8 @@ class ServerThread:
         self._stop: asyncio.Event | None = None
         self._started = threading.Event()
         self._error: BaseException | None = None
+        self._server_state: Any = None
+        self._report_signal = False
 
     @property
     def url(self) -> str:
@@ -75,8 +79,27 @@ class ServerThread:
             self._thread = None
 
     def serve_forever(self) -> None:
-        """Serve on the calling thread until interrupted."""
+        """Serve on the calling (main) thread until interrupted; SIGUSR2 writes a report."""
+        self._report_signal = True
         self._run()
+
+    def connections(self) -> list[tuple[str, str]]:
+        """``(kind, peer)`` of every open connection: kind is ``http`` or ``websocket``."""
+        from zaqarclient.server.http_protocol import HttpProtocol
+
+        state = self._server_state
+        found = []
+        for conn in list(state.connections if state is not None else ()):
+            transport = getattr(conn, "transport", None)
+            peer = transport.get_extra_info("peername") if transport is not None else None
+            where = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer)
+            found.append(("http" if isinstance(conn, HttpProtocol) else "websocket", where))
+        return found
+
+    def _on_report_signal(self) -> None:
+        from zaqarclient.server.report import write_in_background
+
+        write_in_background(self.app)
 
     def _run(self) -> None:
         import uvicorn
@@ -103,6 +126,10 @@ class ServerThread:
             self._started.set()
             loop.close()
             return
+        self._server_state = server.server_state
+        self.app.runtime = Runtime(loop, self.connections, url=self.url)
+        if self._report_signal and hasattr(signal, "SIGUSR2"):
+            loop.add_signal_handler(signal.SIGUSR2, self._on_report_signal)
         self._started.set()
         try:
             loop.run_until_complete(self._stop.wait())

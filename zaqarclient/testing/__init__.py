@@ -8,6 +8,12 @@
         session = requests.Session()
         server.mount(session)
         session.get(server.url + "/v2/ping", headers=...)
+
+    ReferenceServer(profile="zaqar-21")        # serve /v1.1 too, as Zaqar 21 can
+    server.client("proj", admin=True)          # X-Roles: admin, for health, pools, flavors
+
+The default profile is ``devstack`` (zaqarclient.server.profiles): admin
+endpoints need the admin role, as on every real Zaqar.
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ class ReferenceServer:
         self,
         config: Config | None = None,
         *,
+        profile: str | None = None,
         in_process: bool = False,
         host: str = "127.0.0.1",
         port: int = 0,
@@ -53,7 +60,14 @@ class ReferenceServer:
         clock: TestClock | None = None,
         static_dir: str | None = None,
     ) -> None:
-        self.config = config or Config()
+        if config is not None and profile is not None and profile != config.profile:
+            raise ValueError(
+                f"profile {profile!r} conflicts with the config's profile {config.profile!r}; "
+                "pass Config(profile=...) alone"
+            )
+        if config is None:
+            config = Config() if profile is None else Config(profile=profile)
+        self.config = config
         self.clock = clock or TestClock()
         if static_dir is None:
             self.app = App(self.config, clock=self.clock, store=store)
@@ -105,12 +119,26 @@ class ReferenceServer:
         return session
 
     def client(
-        self, project_id: str = "test-project", *, version: float = 2, **conf: Any
+        self,
+        project_id: str = "test-project",
+        *,
+        version: float = 2,
+        admin: bool = False,
+        **conf: Any,
     ) -> Client:
-        """An SDK client for this server (no-auth, ``project_id``); in-process when zero-socket."""
+        """An SDK client for this server (no-auth, ``project_id``); in-process when zero-socket.
+
+        ``admin=True`` sends ``X-Roles: admin``, which Zaqar's default policy asks for on
+        health, pools and flavor changes.
+        """
         from zaqarclient.queues.client import Client as make_client
 
         options = {"os_project_id": project_id}
+        if admin:
+            if "auth_opts" in conf:
+                raise ValueError("admin=True sets the no-auth roles; it cannot be combined "
+                                 "with auth_opts (put roles in their options instead)")
+            options["roles"] = "admin"
         conf.setdefault("auth_opts", {"backend": "noauth", "options": options})
         client = make_client(self.url or IN_PROCESS_URL, version=version, conf=conf)
         if self.in_process:

@@ -25,6 +25,7 @@ from urllib3.exceptions import (
 from zaqarclient import __version__
 from zaqarclient.auth.base import AuthBackend
 from zaqarclient.errors import ConfigurationError, ConnectionError, TimeoutError
+from zaqarclient.tracing import add_trace_headers
 from zaqarclient.transport.error_mapper import error_from_response
 from zaqarclient.transport.one_write import OneWriteHTTPConnection, OneWriteHTTPSConnection
 from zaqarclient.transport.redaction import redact_body, redact_headers, redact_url
@@ -303,6 +304,7 @@ class HttpTransport:
             headers["Content-Type"] = content_type
         if extra:
             headers.update(extra)
+        add_trace_headers(headers)
         return headers
 
     def _send(

@@ -31,6 +31,7 @@ from zaqarclient import __version__
 from zaqarclient.auth.base import AuthBackend
 from zaqarclient.auth.keystone import KeystoneAuth
 from zaqarclient.errors import ConnectionError, InvalidOperation, TimeoutError, TransportError
+from zaqarclient.tracing import add_trace_headers
 from zaqarclient.transport.errors import error_class
 from zaqarclient.transport.http import parse_timeout
 from zaqarclient.transport.redaction import redact_url
@@ -278,6 +279,7 @@ class WebsocketTransport:
             headers["X-Project-ID"] = self._project
         if extra:
             headers.update(extra)
+        add_trace_headers(headers)
         for name in _LIST_HEADERS:
             listed = headers.get(name)
             if isinstance(listed, str):

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any, TextIO
 
 from osc_lib import exceptions
 
+from zaqarclient.errors import ZaqarError
 from zaqarclient.osc import common
+from zaqarclient.osc.progress import ProgressBar, tracked
 
 # Zaqar's default max_messages_post_size: the whole request body, in bytes.
 MAX_POST_BYTES = 262144
@@ -24,8 +26,11 @@ def _encoded_size(message: Any) -> int:
     return len(json.dumps(message, separators=(",", ":")).encode("utf-8"))
 
 
-def split_batches(messages: Sequence[dict[str, Any]], max_bytes: int) -> list[list[dict[str, Any]]]:
-    """Group ``messages`` into POST bodies of at most ``max_bytes`` each, keeping order.
+def split_batches(
+    messages: Sequence[dict[str, Any]], max_bytes: int, max_count: int | None = None
+) -> list[list[dict[str, Any]]]:
+    """Group ``messages`` into POST bodies of at most ``max_bytes`` (and ``max_count``
+    messages) each, keeping order.
 
     Raises ``ValueError`` when one message alone does not fit.
     """
@@ -40,7 +45,8 @@ def split_batches(messages: Sequence[dict[str, Any]], max_bytes: int) -> list[li
                 f"{max_bytes - _ENVELOPE} bytes of messages"
             )
         extra = item + (1 if current else 0)
-        if current and size + extra > max_bytes:
+        full = max_count is not None and len(current) >= max_count
+        if current and (full or size + extra > max_bytes):
             batches.append(current)
             current, size, extra = [], _ENVELOPE, item
         current.append(message)
@@ -90,25 +96,6 @@ def _read_source(parsed_args: argparse.Namespace, stdin: TextIO) -> str:
         raise exceptions.CommandError(f"Cannot read {source}: {error.strerror}") from error
 
 
-class _Progress:
-    """A one-line progress bar on stderr, drawn only when stderr is a terminal."""
-
-    def __init__(self, total: int, stream: TextIO) -> None:
-        self.total = total
-        self.stream = stream
-        self.enabled = total > 1 and stream.isatty()
-
-    def update(self, done: int) -> None:
-        if not self.enabled:
-            return
-        width = 30
-        filled = width * done // self.total
-        self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{self.total}")
-        if done == self.total:
-            self.stream.write("\n")
-        self.stream.flush()
-
-
 def _message_id(href: str) -> str:
     return href.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
 
@@ -142,24 +129,57 @@ def add_post_arguments(parser: argparse.ArgumentParser) -> None:
         type=common.positive_int,
         default=MAX_POST_BYTES,
         help="Split posts so each request body stays within this size "
-        f"(default: {MAX_POST_BYTES}, Zaqar's limit)",
+        f"(default: {MAX_POST_BYTES}, Zaqar's limit; a smaller _max_messages_post_size "
+        "of the queue is honoured too)",
+    )
+    parser.add_argument(
+        "--max-batch-messages",
+        metavar="<count>",
+        type=common.positive_int,
+        help="Also put at most this many messages in one request (default: as many as fit)",
     )
     common.add_client_id(parser)
 
 
-def post_all(target: Any, parsed_args: argparse.Namespace) -> list[str]:
-    """Post the messages ``add_post_arguments`` read to a queue or topic; their ids."""
-    messages = parse_messages(_read_source(parsed_args, sys.stdin))
+def post_size_limit(target: Any, requested: int) -> int:
+    """The largest post ``target`` accepts: ``requested``, or the queue's smaller cap."""
     try:
-        batches = split_batches(messages, parsed_args.max_request_bytes)
+        metadata = target.metadata(force_reload=True)
+    except ZaqarError:  # API 1.1 ignores the per-queue cap, and cannot read it the same way
+        return requested
+    cap = metadata.get("_max_messages_post_size") if isinstance(metadata, dict) else None
+    if isinstance(cap, int) and not isinstance(cap, bool) and 0 < cap < requested:
+        return cap
+    return requested
+
+
+def post_all(target: Any, parsed_args: argparse.Namespace) -> list[str]:
+    """Post the messages ``add_post_arguments`` read to a queue or topic; their ids.
+
+    Batches respect the post-size limit (and ``--max-batch-messages``); the first
+    refused batch stops the command with how many messages were posted before it.
+    """
+    messages = parse_messages(_read_source(parsed_args, sys.stdin))
+    limit = post_size_limit(target, parsed_args.max_request_bytes)
+    try:
+        batches = split_batches(messages, limit, parsed_args.max_batch_messages)
     except ValueError as error:
         raise exceptions.CommandError(str(error)) from error
-    progress = _Progress(len(batches), sys.stderr)
     ids: list[str] = []
-    for done, batch in enumerate(batches, 1):
-        result = target.post(batch)
-        ids.extend(_message_id(href) for href in result.get("resources", []))
-        progress.update(done)
+    posted = 0
+    with ProgressBar(f"post {target.name}", len(messages)) as bar:
+        for number, batch in enumerate(batches, 1):
+            try:
+                result = target.post(batch)
+            except ZaqarError as error:
+                raise exceptions.CommandError(
+                    f"Posted {posted} of {len(messages)} messages; request {number} of "
+                    f"{len(batches)} ({len(batch)} messages) was refused: "
+                    f"{common.describe_error(error)}"
+                ) from error
+            ids.extend(_message_id(href) for href in result.get("resources", []))
+            posted += len(batch)
+            bar.advance(len(batch))
     return ids
 
 
@@ -173,6 +193,12 @@ def add_list_arguments(parser: argparse.ArgumentParser, claims: bool = True) -> 
         help="Comma list of message ids to show (at most 20)",
     )
     common.add_paging(parser, "message")
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="Fetch every page (the default without --limit), with a progress bar on a "
+        "terminal",
+    )
     parser.add_argument(
         "--echo", action="store_true", help="Include messages posted with this client id"
     )
@@ -194,17 +220,32 @@ def add_list_arguments(parser: argparse.ArgumentParser, claims: bool = True) -> 
     common.add_client_id(parser)
 
 
-def list_all(target: Any, parsed_args: argparse.Namespace) -> Iterator[Any]:
+def _expected_count(target: Any, parsed_args: argparse.Namespace) -> int | None:
+    """How many messages a full listing should yield, from the queue's stats (an estimate)."""
+    try:
+        counts = (target.stats or {}).get("messages") or {}
+    except ZaqarError:
+        return None
+    total = counts.get("total") if parsed_args.include_claimed else counts.get("free")
+    return total if isinstance(total, int) else None
+
+
+def list_all(target: Any, parsed_args: argparse.Namespace) -> list[Any]:
     """The messages of a queue or topic that ``add_list_arguments`` asked for."""
     if parsed_args.message_ids:
-        found: Iterable[Any] = target.messages(*common.comma_list(parsed_args.message_ids))
-    else:
-        params = common.page_params(parsed_args)
-        for flag in ("echo", "include_claimed", "include_delayed"):
-            if getattr(parsed_args, flag, False):
-                params[flag] = True
-        found = target.messages(**params)
-    return common.capped(found, parsed_args.limit)
+        return list(target.messages(*common.comma_list(parsed_args.message_ids)))
+    if parsed_args.all and parsed_args.limit:
+        raise exceptions.CommandError("Give either --all or --limit, not both")
+    params = common.page_params(parsed_args)
+    for flag in ("echo", "include_claimed", "include_delayed"):
+        if getattr(parsed_args, flag, False):
+            params[flag] = True
+    found = common.capped(target.messages(**params), parsed_args.limit)
+    expected = None
+    if parsed_args.limit is None and sys.stderr.isatty():
+        expected = _expected_count(target, parsed_args)
+    with ProgressBar(f"list {target.name}", expected) as bar:
+        return list(tracked(found, bar))
 
 
 def _add_queue_name(parser: argparse.ArgumentParser) -> None:

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import sys
+import threading
 from typing import Any
 
 from osc_lib import exceptions
 from osc_lib.cli import format_columns
 
-from zaqarclient.errors import InvalidOperation
+from zaqarclient.errors import InvalidOperation, ZaqarError
 from zaqarclient.osc import common
+from zaqarclient.osc.progress import ProgressBar
 
 SIGNED_URL_PATHS = ("messages", "subscriptions", "claims")
+_PURGE_POLL = 0.25  # seconds between two looks at the queue's count while a purge runs
 
 
 def _add_queue_name(parser: argparse.ArgumentParser) -> None:
@@ -176,7 +181,40 @@ class PurgeQueue(common.Command):
 
     def take_action(self, parsed_args: argparse.Namespace) -> None:
         queue = common.client_of(self).queue(parsed_args.queue_name, auto_create=False)
-        queue.purge(resource_types=parsed_args.resource_types)
+        types = parsed_args.resource_types
+        if sys.stderr.isatty() and (types is None or "messages" in types):
+            purge_with_progress(queue, types)
+        else:
+            queue.purge(resource_types=types)
+
+
+def _free(queue: Any) -> int:
+    free = ((queue.stats or {}).get("messages") or {}).get("free")
+    return free if isinstance(free, int) else 0
+
+
+def purge_with_progress(queue: Any, resource_types: list[str] | None) -> None:
+    """Purge while a bar follows the queue's free count (Zaqar purges in one request)."""
+    start = _free(queue)
+    outcome: list[BaseException] = []
+
+    def purge() -> None:
+        try:
+            queue.purge(resource_types=resource_types)
+        except BaseException as error:  # re-raised on the calling thread
+            outcome.append(error)
+
+    worker = threading.Thread(target=purge, name="purge", daemon=True)
+    with ProgressBar(f"purge {queue.name}", start) as bar:
+        worker.start()
+        while worker.is_alive():
+            worker.join(_PURGE_POLL)
+            if worker.is_alive():
+                with contextlib.suppress(ZaqarError):
+                    bar.set(max(start - _free(queue), 0))
+        if outcome:
+            raise outcome[0]
+        bar.set(start)
 
 
 class CreateSignedUrl(common.ShowOne):

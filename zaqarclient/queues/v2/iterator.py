@@ -48,6 +48,9 @@ class ResourceIterator(Generic[T]):
         self._position = 0
         self._next_href: str | None = None
         self._followed: set[str] = set()
+        #: python-zaqarclient's attribute: the ``links`` of the last page that had items
+        #: (zaqar-bench's observer reads its ``next`` marker to page on by itself).
+        self._links: list[dict[str, Any]] = []
         self._load(listing)
 
     def _load(self, listing: Mapping[str, Any] | list[Any] | None) -> None:
@@ -58,7 +61,8 @@ class ResourceIterator(Generic[T]):
         elif isinstance(listing, Mapping):
             self._items = list(listing.get(self._key) or [])
             if self._items:
-                for link in listing.get("links") or ():
+                self._links = list(listing.get("links") or [])
+                for link in self._links:
                     if link.get("rel") == "next":
                         self._next_href = link.get("href")
                         break
@@ -90,6 +94,11 @@ class ResourceIterator(Generic[T]):
         item: dict[str, Any] = self._items[self._position]
         self._position += 1
         return item
+
+    @property
+    def links(self) -> list[dict[str, Any]]:
+        """The ``links`` of the last page that had items (its ``next`` href pages on)."""
+        return list(self._links)
 
     def stream(self, enabled: bool = True) -> ResourceIterator[T]:
         """Turn following of ``next`` links on (default) or off; returns self."""

@@ -122,6 +122,11 @@ class MemoryStorage(MessageOps):
         with self._lock:
             return sum(1 for k in self._queues if k[0] == scope)
 
+    def queue_keys(self) -> list[tuple[str, str]]:
+        """Every queue and topic of every scope, as sorted ``(scope, name)`` pairs."""
+        with self._lock:
+            return sorted(self._queues)
+
     def queue_stats(self, scope: str, name: str) -> Stats:
         with self._tx() as now:
             key = (scope, name)

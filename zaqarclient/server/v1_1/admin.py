@@ -16,6 +16,7 @@ from zaqarclient.server.context import Ctx
 from zaqarclient.server.protocol import HTTPError, ServerResponse, bad_request_body, not_found
 from zaqarclient.server.storage.base import Flavor
 from zaqarclient.server.v2.admin import (
+    check_connection,
     check_pool_field,
     load_object,
     pool_missing,
@@ -79,6 +80,8 @@ def patch_pool(ctx: Ctx) -> ServerResponse:
         raise bad_request_body("One of `uri`, `weight`,or `options` needs to be specified")
     for key in fields:
         check_pool_field(key, doc[key])
+    if "uri" in doc:
+        check_connection(ctx, doc["uri"])
     store = ctx.app.storage
     pool = store.pool_get(name)
     if pool is None:

@@ -8,6 +8,7 @@ handlers, run on the project's separate topic namespace.
 
 from __future__ import annotations
 
+from zaqarclient.server import report
 from zaqarclient.server.config import Config
 from zaqarclient.server.routing import Router
 from zaqarclient.server.v2 import (
@@ -58,6 +59,7 @@ def build_router(config: Config) -> Router:
     router.route("/ping").on("GET", home.ping, "ping:get").on("HEAD", home.ping_head, "ping:get")
     if config.admin_mode:
         router.route("/health").on("GET", home.health, "health:get")
+        router.route("/report").on("GET", report.get_report, "report:get")
         if config.pooling:
             router.route("/pools").on("GET", admin.list_pools, "pools:get_all")
             router.route("/pools/{pool_name}").on("GET", admin.get_pool, "pools:get").on(

@@ -1,10 +1,12 @@
-"""v2 admin resources: pools and flavors (catalogue records; pool URIs are not connected)."""
+"""v2 admin resources: pools and flavors (catalogue records whose stores must answer)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from zaqarclient.server.context import Ctx
+from zaqarclient.server.pool_stores import can_connect, redacted
+from zaqarclient.server.pooling import capabilities_match, flavor_capabilities
 from zaqarclient.server.protocol import (
     HTTPError,
     ServerResponse,
@@ -16,7 +18,6 @@ from zaqarclient.server.request import load_json
 from zaqarclient.server.storage.base import Conflict, Flavor, Pool
 from zaqarclient.server.validation import page_limit
 
-CAPABILITIES = ["FIFO", "CLAIMS", "DURABILITY", "AOD", "HIGH_THROUGHPUT"]
 _POOL_KEYS: dict[str, type] = {"uri": str, "weight": int, "flavor": str, "options": dict}
 
 
@@ -36,6 +37,12 @@ def check_pool_field(key: str, value: Any) -> None:
         raise schema_error(f"{value!r} is too long")
     if key == "uri" and ":" not in value:
         raise schema_error(f"{value!r} is not a 'uri'")
+
+
+def check_connection(ctx: Ctx, uri: str) -> None:
+    """Zaqar's ``can_connect`` before a pool is stored (the password is not echoed)."""
+    if not can_connect(uri, ctx.app.config.pool_connect_timeout):
+        raise bad_request_body(f"cannot connect to {redacted(uri)}")
 
 
 def load_object(ctx: Ctx) -> dict[str, Any]:
@@ -92,7 +99,11 @@ def store_pool(ctx: Ctx, with_flavor: bool) -> ServerResponse:
             raise schema_error(f"{key!r} is a required property")
     for key, value in doc.items():
         check_pool_field(key, value)
+    check_connection(ctx, doc["uri"])
     flavor = doc.get("flavor") if with_flavor else None
+    if not capabilities_match(ctx.app, doc["uri"], flavor):
+        raise HTTPError(400, "Unable to create pool", "The pool being added does not support "
+                                                      "the minimum set of capabilities")
     pool = Pool(ctx.params["pool_name"], doc["uri"], doc["weight"], flavor,
                 doc.get("options", {}))
     try:
@@ -111,6 +122,8 @@ def patch_pool(ctx: Ctx) -> ServerResponse:
                                "specified")
     for key in fields:
         check_pool_field(key, doc[key])
+    if "uri" in doc:
+        check_connection(ctx, doc["uri"])
     store = ctx.app.storage
     pool = store.pool_get(name)
     if pool is None:
@@ -128,7 +141,8 @@ def patch_pool(ctx: Ctx) -> ServerResponse:
 def delete_pool(ctx: Ctx) -> ServerResponse:
     store = ctx.app.storage
     pool = store.pool_get(ctx.params["pool_name"])
-    if pool is not None and pool.flavor:
+    # MongoDB's catalogue refuses only to remove the last pool of a flavor.
+    if pool is not None and pool.flavor and _pools_of(ctx, pool.flavor) == [pool.name]:
         raise HTTPError(403, "Unable to delete",
                         f"This pool is used by flavors {pool.flavor}; It cannot be deleted.")
     store.pool_delete(ctx.params["pool_name"])
@@ -145,7 +159,7 @@ def _flavor_view(ctx: Ctx, flavor: Flavor, href: str, detailed: bool) -> dict[st
     doc: dict[str, Any] = {"name": flavor.name, "href": href,
                            "pool_list": _pools_of(ctx, flavor.name)}
     if detailed:
-        doc["capabilities"] = list(CAPABILITIES)
+        doc["capabilities"] = flavor_capabilities(ctx.app, flavor.name)
     return doc
 
 
@@ -156,7 +170,19 @@ def list_flavors(ctx: Ctx) -> ServerResponse:
     detailed = q.get_bool("detailed")
     flavors = ctx.app.storage.flavor_list(ctx.project, marker, limit)
     items = [_flavor_view(ctx, f, f"{ctx.path}/{f.name}", bool(detailed)) for f in flavors]
-    links = [{"rel": "next", "href": q.next_href(ctx.path, flavors[-1].name)}] if flavors else []
+    links = []
+    if flavors:
+        # Zaqar's order: the marker and limit given, the new marker, then `detailed`.
+        store: dict[str, Any] = {}
+        if marker is not None:
+            store["marker"] = marker
+        if q.get("limit") is not None:
+            store["limit"] = limit
+        store["marker"] = flavors[-1].name
+        if detailed is not None:
+            store["detailed"] = "true" if detailed else "false"
+        query = "&".join(f"{key}={value}" for key, value in store.items())
+        links = [{"rel": "next", "href": f"{ctx.path}?{query}"}]
     return ctx.json(200, {"links": links, "flavors": items})
 
 
@@ -221,8 +247,8 @@ def patch_flavor(ctx: Ctx) -> ServerResponse:
     flavor.pool_list = pools
     store.flavor_put(flavor)
     _assign(ctx, name, pools)
-    return ctx.json(200, {"name": name, "pool_list": pools, "capabilities": list(CAPABILITIES),
-                          "href": ctx.path})
+    return ctx.json(200, {"name": name, "pool_list": pools,
+                          "capabilities": flavor_capabilities(ctx.app, name), "href": ctx.path})
 
 
 def delete_flavor(ctx: Ctx) -> ServerResponse:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from zaqarclient.server.context import Ctx
-from zaqarclient.server.protocol import unavailable
+from zaqarclient.server.pooling import NoPoolFound, check_queue_placement
+from zaqarclient.server.protocol import HTTPError, unavailable
 from zaqarclient.server.storage.base import topic_scope
 
 
@@ -27,6 +28,11 @@ def ensure_queue(ctx: Ctx) -> dict[str, object]:
     store = ctx.app.storage
     meta = store.queue_get(scope(ctx), ctx.queue)
     if meta is None:
+        try:
+            check_queue_placement(ctx.app, None)
+        except NoPoolFound as exc:
+            # Outside the handler's try block in Zaqar: falcon's generic 500.
+            raise HTTPError(500, "Internal server error", str(exc)) from None
         try:
             store.queue_create(scope(ctx), ctx.queue, {})
         except Exception:

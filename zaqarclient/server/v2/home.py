@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from zaqarclient.server.context import Ctx
-from zaqarclient.server.protocol import JSON_CT, JSON_HOME_CT, ServerResponse, dumps
+from zaqarclient.server.pooling import HealthUnavailable, pooled_health, store_health
+from zaqarclient.server.protocol import JSON_CT, JSON_HOME_CT, ServerResponse, dumps, unavailable
 
 if TYPE_CHECKING:
     from zaqarclient.server.app import App
@@ -115,13 +116,11 @@ def ping_head(ctx: Ctx) -> ServerResponse:
 
 
 def health(ctx: Ctx) -> ServerResponse:
-    store = ctx.app.storage
-    ops = ("create_queue", "post_messages", "claim_messages", "list_messages",
-           "delete_messages", "delete_claim", "bulk_delete_messages", "delete_queue")
-    status = {op: {"succeeded": True, "seconds": 0.0, "ref": None} for op in ops}
-    volume = store.message_volume()
-    return ctx.json(200, {
-        "storage_reachable": store.ping(), "operation_status": status,
-        "message_volume": {"free": volume[1] - volume[0], "claimed": volume[0],
-                           "total": volume[1]},
-    })
+    app = ctx.app
+    try:
+        if app.config.pooling:
+            return ctx.json(200, pooled_health(app))
+    except HealthUnavailable:
+        raise unavailable("Health status could not be read.") from None
+    # The store of a non-pooled server: this server models MongoDB's report.
+    return ctx.json(200, store_health(app, app.storage.ping(), with_volume=True))

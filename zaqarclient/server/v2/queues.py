@@ -7,6 +7,7 @@ from typing import Any
 
 from zaqarclient.server import views
 from zaqarclient.server.context import Ctx
+from zaqarclient.server.pooling import NoPoolFound, check_queue_placement
 from zaqarclient.server.protocol import (
     HTTPError,
     ServerResponse,
@@ -101,15 +102,20 @@ def put_queue(ctx: Ctx) -> ServerResponse:
     except ValueError as exc:
         raise bad_request_api(str(exc)) from None
     flavor = metadata.get("_flavor")
-    if (
-        flavor is not None and config.pooling and not is_topic(ctx)
-        and ctx.app.storage.flavor_get(ctx.project, str(flavor)) is None
-    ):
+    kind = "Topic" if is_topic(ctx) else "Queue"
+    store = ctx.app.storage
+    # Zaqar's pooled queue (and topic) controller registers it in the catalogue.
+    if config.pooling and flavor is not None and store.flavor_get(ctx.project, str(flavor)) is None:
         raise bad_request_api(f"Flavor {flavor} does not exist")
+    if config.pooling and store.queue_get(scope(ctx), ctx.queue) is None:
+        try:
+            check_queue_placement(ctx.app, None if flavor is None else str(flavor))
+        except NoPoolFound:
+            raise unavailable(f"{kind} could not be created.") from None
     try:
-        created = ctx.app.storage.queue_create(scope(ctx), ctx.queue, metadata)
+        created = store.queue_create(scope(ctx), ctx.queue, metadata)
     except StorageError:
-        raise unavailable("Queue could not be created.") from None
+        raise unavailable(f"{kind} could not be created.") from None
     return ctx.empty(201 if created else 204, location=ctx.path)
 
 

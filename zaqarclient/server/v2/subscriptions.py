@@ -6,6 +6,7 @@ from typing import Any
 
 from zaqarclient.server import views
 from zaqarclient.server.context import Ctx
+from zaqarclient.server.pooling import NoPoolFound, check_queue_placement
 from zaqarclient.server.protocol import (
     HTTPError,
     ServerResponse,
@@ -28,6 +29,10 @@ def create(ctx: Ctx) -> ServerResponse:
     store = ctx.app.storage
     doc = _document(ctx)
     if store.queue_get(scope(ctx), ctx.queue) is None:
+        try:
+            check_queue_placement(ctx.app, None)
+        except NoPoolFound:
+            raise unavailable("Subscription could not be created.") from None
         store.queue_create(scope(ctx), ctx.queue, {})
     if not isinstance(doc, dict):
         raise unavailable("Subscription could not be created.")

@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 from zaqarclient.server import views
 from zaqarclient.server.context import Ctx
 from zaqarclient.server.ids import client_key
+from zaqarclient.server.pooling import NoPoolFound, check_queue_placement
 from zaqarclient.server.protocol import HTTPError, ServerRequest
 from zaqarclient.server.storage.base import (
     ClaimMissing,
@@ -196,6 +197,19 @@ def queue_list(call: Call) -> Reply:
     return Reply(200, {"queues": queues})
 
 
+def _place(call: Call, status: int, error: str, flavor: Any = None) -> None:
+    """Zaqar's pooling catalogue registers a new queue; no pool for it is a Failure."""
+    app = call.app
+    if not app.config.pooling:
+        return
+    if flavor is not None and app.storage.flavor_get(call.project, str(flavor)) is None:
+        raise Failure(status, f"Flavor {flavor} does not exist", error)
+    try:
+        check_queue_placement(app, None if flavor is None else str(flavor))
+    except NoPoolFound as exc:
+        raise Failure(status, str(exc), error) from None
+
+
 def queue_create(call: Call) -> Reply:
     config = call.app.config
     metadata = call.body.get("metadata", {})
@@ -206,6 +220,9 @@ def queue_create(call: Call) -> Reply:
         check_queue_metadata(metadata, config)
     except ValueError as exc:
         raise _invalid(exc) from None
+    if call.app.storage.queue_get(call.project, call.queue) is None:
+        flavor = metadata.get("_flavor") if isinstance(metadata, dict) else None
+        _place(call, 503, f"Queue {call.queue} could not be created.", flavor)
     created = call.app.storage.queue_create(call.project, call.queue, metadata)
     return Reply(201 if created else 204, f"Queue {call.queue} created.")
 
@@ -301,6 +318,7 @@ def message_post(call: Call) -> Reply:
     meta = store.queue_get(call.project, call.queue)
     if meta is None:
         _identify(call)
+        _place(call, 500, "Unexpected error.")  # outside Zaqar's try block
         store.queue_create(call.project, call.queue, {})
         meta = {}
     cap = meta.get("_max_messages_post_size")
@@ -502,6 +520,7 @@ def subscription_create(call: Call) -> Reply:
         raise _invalid(exc) from None
     _identify(call)
     if store.queue_get(call.project, call.queue) is None:
+        _place(call, 503, f"Subscription {call.queue} could not be created.")
         store.queue_create(call.project, call.queue, {})
     sub, created = store.subscription_create(call.project, call.queue, subscriber, ttl, options)
     if not created:

@@ -126,6 +126,8 @@ class WsSession:
         return _envelope(request, reply.status, reply.body)
 
     def _run(self, action: str, headers: dict[str, Any], body: dict[str, Any]) -> Reply:
+        if "X-Trace-Info" in headers:
+            self.app.traces.record(headers, "websocket", action, str(body.get("queue_name", "")))
         call = Call(self.app, headers, body, self.subscriber)
         try:
             return HANDLERS[action](call)
