@@ -19,6 +19,7 @@ from osprofiler import profiler
 
 from tests.support.real_zaqar import free_port
 from zaqarclient.queues.client import Client
+from zaqarclient.testing import ReferenceServer
 
 SECRET, TRACE_KEY = "sekrit-signing-key", "sekrit-trace-key"
 SECTION = re.compile(r"^====\s+(.+?)\s+====$", re.M)
@@ -141,14 +142,24 @@ def test_sigusr2_writes_the_state_without_stopping(live: LiveServer) -> None:
 def test_the_report_endpoint_is_admin_only(live: LiveServer) -> None:
     headers: dict[str, Any] = {"Client-ID": str(uuid.uuid4()), "X-Project-ID": "ops"}
     denied = requests.get(live.url + "/v2/report", headers=headers, timeout=10)
-    assert denied.status_code == 403  # even though this server's policy is not strict
-    admin = {**headers, "X-Roles": "admin"}
+    assert denied.status_code == 403
+    admin = {**headers, "X-Roles": "Admin"}  # role names compare case-insensitively
     data = requests.get(live.url + "/v2/report?format=json", headers=admin, timeout=10).json()
     assert data["config"]["secret_key"] == "***"
     assert data["projects"]["ops"]["queues"]["jobs"]["total"] == 1
     text = requests.get(live.url + "/v2/report", headers=admin, timeout=30)
     assert text.headers["content-type"].startswith("text/plain")
     assert "Queues" in parse(text.text)
+
+
+def test_the_report_endpoint_is_admin_only_without_a_policy_too() -> None:
+    with ReferenceServer(profile="open") as server:
+        headers = {"Client-ID": str(uuid.uuid4()), "X-Project-ID": "ops"}
+        denied = requests.get(server.url + "/v2/report?format=json", headers=headers, timeout=10)
+        assert denied.status_code == 403
+        allowed = requests.get(server.url + "/v2/report?format=json",
+                               headers={**headers, "X-Roles": "admin"}, timeout=10)
+        assert allowed.status_code == 200 and "projects" in allowed.json()
 
 
 def test_starting_a_server_imports_neither_oslo_reports_nor_osprofiler() -> None:

@@ -36,10 +36,15 @@ RULES: dict[str, str] = {
 }
 
 
+def is_admin(roles: Iterable[str]) -> bool:
+    """Whether ``roles`` pass ``role:admin`` (role names compare case-insensitively)."""
+    return any(role.lower() == "admin" for role in roles)
+
+
 def allows(rule: str | None, roles: Iterable[str]) -> bool:
     """Whether a caller with ``roles`` passes ``rule`` (None: a route with no check)."""
     if rule is None or RULES[rule] == UNPROTECTED:
         return True
     if RULES[rule] == ROLE_ADMIN:
-        return any(role.lower() == "admin" for role in roles)
+        return is_admin(roles)
     raise ValueError(f"policy rule {rule!r} is not enforced by any endpoint")

@@ -18,6 +18,7 @@ import time
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
+from zaqarclient.server.policy import is_admin
 from zaqarclient.server.protocol import JSON_CT, ServerResponse, dumps, forbidden
 from zaqarclient.server.state import SECRET_FIELDS, collect
 
@@ -185,7 +186,7 @@ def get_report(ctx: Ctx) -> ServerResponse:
 
     Admin only, whatever the policy setting: the report lists every project's queues.
     """
-    if "admin" not in ctx.roles:
+    if not is_admin(ctx.roles):
         raise forbidden()
     if ctx.query.get("format") == "json":
         return ServerResponse(200, [("content-type", JSON_CT)], dumps(collect(ctx.app)))
