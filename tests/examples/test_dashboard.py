@@ -65,6 +65,8 @@ def test_a_nova_state_change_is_on_the_page_within_two_seconds(
         start_bridge(server.url)
         open_dashboard(page, server, project)
         page.wait_for("window.dashboard.status === 'live'", 10)
+        # Settings came in the address: the settings form must not be shown.
+        assert page.evaluate("document.getElementById('settings').offsetParent === null")
         notifier.instance_update(project, "inst-web-1", "building", "building", seq=1)
         page.wait_for(ROW_STATE.format("inst-web-1") + " === 'building'", 10)
         notifier.instance_update(project, "inst-web-2", "error", "building", seq=2)
