@@ -17,11 +17,18 @@ $(STAMP): setup.py zaqarclient/osc/entry_points.py
 	$(PIP) install -q -e '.[test,docs]'
 	touch $(STAMP)
 
-# Debian packages the contract tests need (a real Zaqar runs on redis-server).
+# Debian packages the tests need: a real Zaqar runs on redis-server, the notification
+# bridge listens to rabbitmq-server, the dashboard test drives chromium (headless).
+# Each package installs a command of its own name (rabbitmq-server's is in /usr/sbin).
+SYSTEM_PACKAGES := redis-server rabbitmq-server chromium
 system-deps:
-	@command -v redis-server >/dev/null 2>&1 || { \
+	@missing=""; for name in $(SYSTEM_PACKAGES); do \
+	  PATH="$$PATH:/usr/sbin" command -v $$name >/dev/null 2>&1 || missing="$$missing $$name"; \
+	done; \
+	if [ -n "$$missing" ]; then \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	    $$missing >/dev/null; fi
 
 # Real Zaqar servers (own venvs under .cache/) for contract and differential tests,
 # and Zaqar's zaqar-bench (layered on the 23.0.1 venv) for its smoke test.
@@ -51,6 +58,7 @@ bench: venv real-zaqar
 	$(PY) benchmarks/server_bench.py --real
 	$(PY) benchmarks/ws_bench.py --reference
 	$(PY) benchmarks/load_compare.py
+	$(PY) benchmarks/bridge_bench.py
 
 docs: venv
 	$(VENV)/bin/sphinx-build -W -b html doc/source doc/build/html

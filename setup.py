@@ -13,6 +13,8 @@ SERVER = ["uvicorn>=0.35", "httptools>=0.6", "websockets>=13", "msgpack>=1.0"]
 CLI = ["osc-lib>=2.1.0", "cliff>=4.0"]
 # State report (oslo.reports) and tracing (osprofiler): imported only when used.
 OPERATOR = ["oslo.reports>=3.0", "osprofiler>=3.4"]
+# The notification bridge: oslo.messaging's listener (RabbitMQ through kombu), YAML rules.
+BRIDGE = ["oslo.messaging>=14.0", "PyYAML>=6.0"]
 TEST = [
     "pytest>=8",
     "pytest-xdist>=3.5",
@@ -25,6 +27,7 @@ TEST = [
     # python-zaqarclient 4.7.0's functional suite (run with this package) is testtools-based.
     "testtools>=2.5",
     "fixtures>=4.0",
+    "types-PyYAML",
 ]
 DOCS = ["sphinx>=7", *CLI]
 
@@ -44,13 +47,15 @@ setup(
         "server": SERVER,
         "cli": CLI,
         "operator": OPERATOR,
-        "test": TEST + SERVER + WEBSOCKET + CLI + OPERATOR,
+        "bridge": BRIDGE,
+        "test": TEST + SERVER + WEBSOCKET + CLI + OPERATOR + BRIDGE,
         "docs": DOCS,
     },
     entry_points={
         "console_scripts": [
             "zaqar-reference-server = zaqarclient.server.__main__:main",
             "zaqarclient-bench = zaqarclient.bench.__main__:main",
+            "zaqar-notification-bridge = zaqarclient.bridge.cli:main",
         ],
         "pytest11": ["zaqarclient = zaqarclient.testing.pytest_plugin"],
         **CLI_ENTRY_POINTS,

@@ -185,3 +185,21 @@ def test_watch_observer_and_consumer(osc: OSC) -> None:
     started = time.monotonic()
     idle = osc.json("messaging", "message", "watch", name, "--timeout", "1", "--interval", "0.2")
     assert idle == [] and time.monotonic() - started < 15
+
+
+def test_watch_filter_prints_only_matching_messages(osc: OSC) -> None:
+    name = new_name()
+    posted = [
+        {"body": {"event_type": "compute.instance.update", "state": "building", "n": 0}},
+        {"body": {"event_type": "compute.instance.update", "state": "active", "n": 1}},
+        {"body": {"event_type": "image.update", "state": "active", "n": 2}},
+        {"body": "plain"},
+        {"body": {"event_type": "compute.instance.create.end", "state": "active", "n": 4}},
+    ]
+    osc.run("messaging", "message", "post", name, json.dumps(posted))
+    seen = osc.json(
+        "messaging", "message", "watch", name, "--from-start", "--count", "2",
+        "--timeout", "20", "--interval", "0.2",
+        "--filter", "event_type=compute.instance.*", "--filter", "state=active",
+    )
+    assert [m["Body"]["n"] for m in seen] == [1, 4]

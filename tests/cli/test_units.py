@@ -11,6 +11,7 @@ import pytest
 from osc_lib import exceptions
 
 from zaqarclient.errors import ZaqarError
+from zaqarclient.filters import Filter
 from zaqarclient.osc import common, plugin
 from zaqarclient.osc.entry_points import ENTRY_POINTS
 from zaqarclient.osc.v2 import messages, watch
@@ -154,6 +155,18 @@ def test_watch_timeout_stops_an_idle_watch() -> None:
     options = watch.WatchOptions(interval=0.5, timeout=3)
     seen = list(watch.watch(EmptyClient(), FakeQueue(), options, sleep=clock.sleep, clock=clock))
     assert seen == [] and clock.now == pytest.approx(3)
+
+
+def test_watch_filter_term_and_consume_conflict() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--filter", action="append", type=watch.filter_term, default=[])
+    parsed = parser.parse_args(["--filter", "state=active", "--filter", "n!=1|2"])
+    assert [str(term) for term in parsed.filter] == ["state=active", "n!=1|2"]
+    with pytest.raises(argparse.ArgumentTypeError, match="has no '='"):
+        watch.filter_term("state")
+    both = watch.WatchOptions(consume=True, filter=Filter(parsed.filter))
+    with pytest.raises(ZaqarError, match="cannot be combined with --consume"):
+        next(watch.watch(EmptyClient(), FakeQueue(), both))
 
 
 # -- make_client ------------------------------------------------------------

@@ -30,6 +30,18 @@ def test_listing_pages_through_all_messages(client: Client) -> None:
     assert len(list(queue.messages(echo=True).stream(False))) == 10
 
 
+def test_listing_filter_keeps_matching_bodies_across_pages(client: Client) -> None:
+    queue = client.queue("filtered")
+    queue.post([{"body": {"n": i, "state": "active" if i % 3 == 0 else "building"}}
+                for i in range(25)] + [{"body": "plain text"}])
+    active = queue.messages(echo=True, limit=4, filter="state=active")
+    assert [m.body["n"] for m in active] == list(range(0, 25, 3))
+    other = queue.messages(echo=True, filter=["state!=active", "n=1*"])
+    assert [m.body["n"] for m in other] == [1, 10, 11, 13, 14, 16, 17, 19]
+    ids = [m.id for m in queue.messages(echo=True, limit=3).stream(False)]
+    assert [m.body["n"] for m in queue.messages(*ids, filter={"n": [1, 2]})] == [1, 2]
+
+
 def test_echo_hides_own_messages_from_the_poster_only(backend: Backend, project: str) -> None:
     producer = backend.client(project)
     consumer = backend.client(project)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from tests.ws.helpers import ws
-from zaqarclient.errors import InvalidOperation, TimeoutError, ZaqarError
+from zaqarclient.errors import ConfigurationError, InvalidOperation, TimeoutError, ZaqarError
 from zaqarclient.queues.v2.client import Client
 from zaqarclient.queues.v2.queues import Queue
 from zaqarclient.queues.v2.ws_subscribe import Notification, subscribe
@@ -116,3 +116,25 @@ def test_closing_the_client_ends_iteration(client_factory: Callable[..., Client]
     client.close()
     with pytest.raises(ZaqarError):
         sub.next_notification(timeout=2.0)
+
+
+def test_filter_delivers_only_matching_bodies(client: Client, queue: Queue) -> None:
+    wanted = ["event_type=compute.instance.*", "state=active|error"]
+    with client.subscribe(queue, filter=wanted) as sub:
+        queue.post([
+            {"body": {"event_type": "compute.instance.update", "state": "building"}},
+            {"body": {"event_type": "compute.instance.update", "state": "active", "n": 1}},
+            {"body": {"event_type": "image.update", "state": "active"}},
+            {"body": "not an object"},
+            {"body": {"event_type": "compute.instance.delete.end", "state": "error", "n": 2}},
+        ])
+        got = [sub.next_notification(timeout=2.0).body["n"] for _ in range(2)]
+        with pytest.raises(TimeoutError):
+            sub.next_notification(timeout=0.3)
+    assert sorted(got) == [1, 2]
+    assert sub.filtered_out == 3
+
+
+def test_bad_filter_fails_before_subscribing(client: Client, queue: Queue) -> None:
+    with pytest.raises(ConfigurationError, match="has no '='"):
+        client.subscribe(queue, filter="state")

@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--report-file", metavar="PATH",
                         help="append state reports (SIGUSR2, GET /v2/report) to this file "
                              "instead of writing them to standard error")
+    parser.add_argument("--static", metavar="DIR",
+                        help="also serve the files of DIR under /static/ (e.g. the dashboard "
+                             "in examples/dashboard)")
     parser.add_argument("--log-level", default="info",
                         choices=["critical", "error", "warning", "info", "debug"])
     return parser
@@ -121,7 +124,16 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.signed_url_key and args.no_signed_url_key:
         build_parser().error("--signed-url-key and --no-signed-url-key exclude each other")
-    app = App(config_from_args(args), store=args.store)
+    if args.static:
+        from zaqarclient.server.static import StaticApp, StaticFiles
+
+        try:
+            static = StaticFiles(args.static)
+        except ValueError as error:
+            build_parser().error(str(error))
+        app: App = StaticApp(config_from_args(args), store=args.store, static=static)
+    else:
+        app = App(config_from_args(args), store=args.store)
     server = ServerThread(app, args.host, args.port, log_level=args.log_level)
     log = logging.getLogger("zaqarclient.server")
     log.info("serving %s on %s", describe(app.config), server.url)

@@ -58,6 +58,7 @@ class ReferenceServer:
         port: int = 0,
         store: str = "memory",
         clock: TestClock | None = None,
+        static_dir: str | None = None,
     ) -> None:
         if config is not None and profile is not None and profile != config.profile:
             raise ValueError(
@@ -68,7 +69,13 @@ class ReferenceServer:
             config = Config() if profile is None else Config(profile=profile)
         self.config = config
         self.clock = clock or TestClock()
-        self.app = App(self.config, clock=self.clock, store=store)
+        if static_dir is None:
+            self.app = App(self.config, clock=self.clock, store=store)
+        else:  # files under /static/, as ``zaqar-reference-server --static DIR``
+            from zaqarclient.server.static import StaticApp, StaticFiles
+
+            static = StaticFiles(static_dir)
+            self.app = StaticApp(self.config, clock=self.clock, store=store, static=static)
         self.in_process = in_process
         self._adapter: InProcessAdapter | None = None
         self._host, self._port = host, port

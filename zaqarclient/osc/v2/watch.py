@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from zaqarclient.filters import Condition, Filter, FilterError
 from zaqarclient.osc import common
 from zaqarclient.osc.v2.messages import LIST_COLUMNS, message_row
 
@@ -24,6 +25,22 @@ class WatchOptions:
     from_start: bool = False
     claim_ttl: int = 60
     claim_grace: int = 60
+    #: Only messages whose body matches are yielded (and counted); observer mode only.
+    filter: Filter | None = None
+
+
+CONSUME_WITH_FILTER = (
+    "--filter cannot be combined with --consume: Zaqar cannot claim only matching "
+    "messages, so the others would be claimed and released over and over"
+)
+
+
+def filter_term(text: str) -> Condition:
+    """argparse type for ``--filter PATH=PATTERN``: a parsed term or a usage error."""
+    try:
+        return Condition.parse(text)
+    except FilterError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _listing_href(queue_name: str) -> str:
@@ -52,8 +69,11 @@ def watch(
     Without ``consume`` it lists messages (claimed ones too) after a moving
     marker, starting at the current end of the queue unless ``from_start``.
     With ``consume`` it claims messages and deletes each one after yielding it.
+    With ``filter`` only messages whose body matches are yielded and counted.
     ``idle`` runs before each wait (the command flushes its output there).
     """
+    if options.consume and options.filter:
+        raise FilterError(CONSUME_WITH_FILTER)
     deadline = None if options.timeout is None else clock() + options.timeout
     seen = 0
 
@@ -94,7 +114,8 @@ def watch(
             batch = [make(item) for item in (page or {}).get("messages") or []]
             if batch:
                 href = _next_href(page) or href
-        for message in batch[: remaining()]:
+        wanted = [m for m in batch if options.filter is None or options.filter.matches(m.body)]
+        for message in wanted[: remaining()]:
             seen += 1
             yield message
             if options.consume:
@@ -110,6 +131,8 @@ class WatchMessages(common.Lister):
 
     Runs until --count messages were seen, --timeout seconds passed or
     Ctrl-C. With -f value or -f csv each message is printed as it arrives.
+    --filter PATH=PATTERN (repeatable, all must match) prints only messages
+    whose body matches; the filtering happens here, Zaqar has no filters.
     """
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
@@ -141,6 +164,16 @@ class WatchMessages(common.Lister):
             action="store_true",
             help="Start with the messages already in the queue (default: only new ones)",
         )
+        parser.add_argument(
+            "--filter",
+            metavar="<path=pattern>",
+            action="append",
+            type=filter_term,
+            default=[],
+            help="Print only messages whose body field PATH matches the shell-style PATTERN "
+                 "(e.g. event_type=compute.instance.*; PATH!=PATTERN negates; "
+                 "a|b matches either); repeat to require several",
+        )
         common.add_client_id(parser)
         return parser
 
@@ -153,7 +186,10 @@ class WatchMessages(common.Lister):
             timeout=parsed_args.timeout,
             consume=parsed_args.consume,
             from_start=parsed_args.from_start,
+            filter=Filter(parsed_args.filter) or None,
         )
+        if options.consume and options.filter:
+            raise FilterError(CONSUME_WITH_FILTER)
         stdout = self.app.stdout
 
         def rows() -> Iterator[tuple[Any, ...]]:

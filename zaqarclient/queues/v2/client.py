@@ -25,6 +25,7 @@ from zaqarclient.transport.request import NO_BODY, Api, Request, Response
 from zaqarclient.transport.retry import RetryPolicy
 
 if TYPE_CHECKING:
+    from zaqarclient.filters import FilterSpec
     from zaqarclient.queues.v2.ws_subscribe import Notification, WsSubscription
     from zaqarclient.transport.ws import WebsocketTransport
 
@@ -174,16 +175,21 @@ class Client:
         *,
         options: Mapping[str, Any] | None = None,
         callback: Callable[[Notification], None] | None = None,
+        filter: FilterSpec = None,
     ) -> WsSubscription:
         """Subscribe this websocket connection to ``queue``; pushed notifications follow.
 
         Returns once Zaqar confirmed the subscription, so nothing posted
         afterwards is missed. Iterate it (or pass ``callback``) to receive
         notifications; ``close()`` ends it. Websocket clients only.
+        ``filter`` (see :mod:`zaqarclient.filters`, e.g.
+        ``["event_type=compute.instance.*", "state=active"]``) delivers only
+        notifications whose body matches; it runs in the client, since Zaqar
+        has no subscription filters.
         """
         from zaqarclient.queues.v2.ws_subscribe import subscribe
 
-        return subscribe(self, queue, ttl, options=options, callback=callback)
+        return subscribe(self, queue, ttl, options=options, callback=callback, filter=filter)
 
     def _call(
         self,

@@ -25,7 +25,8 @@ class ResourceIterator(Generic[T]):
     the first empty page, or when a ``next`` link repeats (a server that
     ignores an unknown marker would otherwise loop forever).
     ``stream(False)`` limits iteration to the pages already fetched
-    (python-zaqarclient's old default).
+    (python-zaqarclient's old default). ``keep``, when given, is asked
+    about each raw item; items it refuses are skipped.
     """
 
     def __init__(
@@ -36,8 +37,10 @@ class ResourceIterator(Generic[T]):
         factory: Callable[[dict[str, Any]], T],
         *,
         follow: bool = True,
+        keep: Callable[[dict[str, Any]], bool] | None = None,
     ) -> None:
         self._client = client
+        self._keep = keep
         self._key = key
         self._factory = factory
         self._follow = follow
@@ -70,6 +73,12 @@ class ResourceIterator(Generic[T]):
         return self
 
     def __next__(self) -> T:
+        while True:
+            item = self._next_item()
+            if self._keep is None or self._keep(item):
+                return self._factory(item)
+
+    def _next_item(self) -> dict[str, Any]:
         while self._position >= len(self._items):
             href = self._next_href
             if not (self._follow and href) or href in self._followed:
@@ -82,9 +91,9 @@ class ResourceIterator(Generic[T]):
                 # the marker (Zaqar's Redis driver does for a queue's first message)
                 # and repeated itself. Nothing in it is new.
                 self._items, self._next_href = [], None
-        item = self._items[self._position]
+        item: dict[str, Any] = self._items[self._position]
         self._position += 1
-        return self._factory(item)
+        return item
 
     @property
     def links(self) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from zaqarclient.errors import InvalidNameError
+from zaqarclient.filters import FilterSpec, as_filter
 from zaqarclient.queues.v2 import claim as claim_api
 from zaqarclient.queues.v2 import message as message_api
 from zaqarclient.queues.v2.iterator import ResourceIterator
@@ -205,20 +206,27 @@ class Queue:
         data = self._call("message_get", message_id=message_id).deserialized_content
         return self.message_module.Message(self, **data)
 
-    def messages(self, *messages: str, **params: Any) -> ResourceIterator[message_api.Message]:
+    def messages(
+        self, *messages: str, filter: FilterSpec = None, **params: Any
+    ) -> ResourceIterator[message_api.Message]:
         """Messages by id, or a listing that pages through the whole queue.
 
         Listing parameters: ``limit`` (page size, 1..20), ``marker``, ``echo``,
-        ``include_claimed``, ``include_delayed``.
+        ``include_claimed``, ``include_delayed``. ``filter`` (see
+        :mod:`zaqarclient.filters`) keeps only messages whose body matches;
+        the pages are still fetched whole, since Zaqar cannot filter.
         """
         make = self.message_module.create_object(self)
+        keep = _body_filter(filter)
         if messages:
             data = self._call(
                 "message_get_many", params={"ids": list(messages)}
             ).deserialized_content
-            return ResourceIterator(self.client, data, "messages", make, follow=False)
+            return ResourceIterator(
+                self.client, data, "messages", make, follow=False, keep=keep
+            )
         data = self._call("message_list", params=params).deserialized_content
-        return ResourceIterator(self.client, data, "messages", make)
+        return ResourceIterator(self.client, data, "messages", make, keep=keep)
 
     def delete_message(self, message_id: str, claim_id: str | None = None) -> None:
         """Delete one message; a claimed one needs its ``claim_id``."""
@@ -295,6 +303,14 @@ class Queue:
         return self.client.subscriptions(
             queue_name=self._name, detailed=detailed, marker=marker, limit=limit
         )
+
+
+def _body_filter(spec: FilterSpec) -> Callable[[dict[str, Any]], bool] | None:
+    """A ``keep`` predicate on a listed message's body, or None for no filter."""
+    compiled = as_filter(spec)
+    if compiled is None:
+        return None
+    return lambda item: compiled.matches(item.get("body"))
 
 
 def create_object(parent: Client) -> Callable[[dict[str, Any]], Queue]:

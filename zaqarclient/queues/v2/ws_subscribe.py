@@ -8,6 +8,10 @@ Notifications arrive as frames without an envelope; the returned
 with a timeout, or iteration with ``iter(timeout=...)``), or hands them to
 a callback on its own thread.
 
+``filter=`` (see :mod:`zaqarclient.filters`) keeps only notifications
+whose message body matches; Zaqar has no subscription filters, so the
+others still cross the connection and are dropped here.
+
 Zaqar deletes connection-bound subscriptions when the connection closes.
 After a drop the subscription reconnects in the background (backing off up
 to 5 s) and subscribes again; messages posted while disconnected are not
@@ -24,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from zaqarclient.errors import ConnectionError, InvalidOperation, TimeoutError, ZaqarError
+from zaqarclient.filters import FilterSpec, as_filter
 from zaqarclient.queues.v2.queues import Queue, validate_name
 from zaqarclient.transport.ws import WebsocketTransport
 
@@ -68,6 +73,8 @@ class WsSubscription:
     Iterate it (blocks until :meth:`close`), call :meth:`next_notification`
     with a timeout, or pass ``callback`` to have each notification handed
     to it on a dedicated thread. Use as a context manager to close it.
+    With ``filter``, only notifications whose body matches are delivered;
+    ``filtered_out`` counts the others.
     """
 
     def __init__(
@@ -77,8 +84,11 @@ class WsSubscription:
         ttl: int = 3600,
         options: Mapping[str, Any] | None = None,
         callback: Callable[[Notification], None] | None = None,
+        filter: FilterSpec = None,
     ) -> None:
         self.transport = transport
+        self.filter = as_filter(filter)
+        self.filtered_out = 0
         self.queue_name = validate_name(queue_name)
         self.ttl = ttl
         self.options = dict(options or {})
@@ -184,6 +194,9 @@ class WsSubscription:
 
     def _on_push(self, frame: Any) -> None:
         if isinstance(frame, Mapping) and frame.get("queue_name") == self.queue_name:
+            if self.filter is not None and not self.filter.matches(frame.get("body")):
+                self.filtered_out += 1
+                return
             self._inbox.put(Notification.from_frame(frame))
 
     def _on_open(self) -> None:
@@ -252,8 +265,12 @@ def subscribe(
     *,
     options: Mapping[str, Any] | None = None,
     callback: Callable[[Notification], None] | None = None,
+    filter: FilterSpec = None,
 ) -> WsSubscription:
-    """Subscribe this websocket client's connection to ``queue``; confirmed on return."""
+    """Subscribe this websocket client's connection to ``queue``; confirmed on return.
+
+    ``filter`` (a :mod:`zaqarclient.filters` spec) keeps only matching notifications.
+    """
     transport = client.transport()
     if not isinstance(transport, WebsocketTransport):
         raise InvalidOperation(
@@ -261,4 +278,6 @@ def subscribe(
             "Subscription with a webhook subscriber instead"
         )
     name = queue.name if isinstance(queue, Queue) else queue
-    return WsSubscription(transport, name, ttl=ttl, options=options, callback=callback)
+    return WsSubscription(
+        transport, name, ttl=ttl, options=options, callback=callback, filter=filter
+    )
