@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
+from zaqarclient.queues.v2.steps import Steps, operation
+
 if TYPE_CHECKING:
     from zaqarclient.queues.v2.queues import Queue
 
@@ -20,11 +22,11 @@ def _parse_href(href: str | None) -> tuple[str | None, str | None]:
     return message_id, (claim[0] if claim else None)
 
 
-class Message:
-    """One message: ``id``, ``body``, ``ttl``, ``age``, ``href``, claim info, ``checksum``.
+class MessageFields:
+    """One message's fields: ``id``, ``body``, ``ttl``, ``age``, ``href``, claim info...
 
     Fields the server adds later are kept in ``extra`` instead of breaking
-    construction.
+    construction. Shared by the sync :class:`Message` and the asyncio one.
     """
 
     __slots__ = (
@@ -42,7 +44,7 @@ class Message:
 
     def __init__(
         self,
-        queue: Queue,
+        queue: Any,
         ttl: int | None = None,
         age: int | None = None,
         body: Any = None,
@@ -72,16 +74,21 @@ class Message:
         return f"<Message id:{self.id} ttl:{self.ttl}>"
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Message):
+        if not isinstance(other, MessageFields):
             return NotImplemented
         return self.id == other.id and self.queue.name == other.queue.name
 
     def __hash__(self) -> int:
         return hash((self.queue.name, self.id))
 
-    def delete(self) -> None:
+    @property
+    def caller(self) -> object:
+        """The client this message's requests go through."""
+        return self.queue.client
+
+    def _delete(self) -> Steps[None]:
         """Delete this message, with its claim id when it is claimed."""
-        self.queue.delete_message(self.id, claim_id=self.claim_id)
+        yield from self.queue._delete_message(self.id, claim_id=self.claim_id)
 
     def to_dict(self) -> dict[str, Any]:
         """The message as a plain dict."""
@@ -97,6 +104,19 @@ class Message:
         }
         data.update(self.extra)
         return data
+
+
+class Message(MessageFields):
+    """One message: ``id``, ``body``, ``ttl``, ``age``, ``href``, claim info, ``checksum``.
+
+    Fields the server adds later are kept in ``extra`` instead of breaking
+    construction.
+    """
+
+    __slots__ = ()
+    queue: Queue
+
+    delete = operation(MessageFields._delete)
 
 
 def create_object(parent: Queue) -> Callable[[dict[str, Any]], Message]:

@@ -13,7 +13,8 @@ from zaqarclient.queues.v2 import claim as claim_api
 from zaqarclient.queues.v2 import hrefs
 from zaqarclient.queues.v2 import message as message_api
 from zaqarclient.queues.v2.consumer import Consumer
-from zaqarclient.queues.v2.iterator import ResourceIterator
+from zaqarclient.queues.v2.iterator import ListingPlan, ResourceIterator, iterate
+from zaqarclient.queues.v2.steps import Steps, operation
 from zaqarclient.transport.contract import JSONObject, JSONValue, Result
 from zaqarclient.transport.error_mapper import not_found
 from zaqarclient.transport.errors import ResourceNotFound
@@ -66,43 +67,46 @@ def metadata_patch(
     return changes
 
 
-class Queue:
-    """A Zaqar queue (created lazily by the server on first post).
+class QueueOps:
+    """A queue's identity and its operations as steps (:mod:`~zaqarclient.queues.v2.steps`).
 
-    ``client.queue(name)`` makes no request; ``force_create=True`` creates
-    the queue at once.
+    Shared by the sync :class:`Queue` and the asyncio
+    :class:`zaqarclient.aio.Queue`, which run the same steps.
     """
 
-    message_module = message_api
     #: What error messages call this resource ("Topic name ... is invalid").
     kind: ClassVar[str] = "queue"
+    #: The message and claim classes this queue's answers are read into.
+    message_class: ClassVar[type[message_api.MessageFields]]
+    claim_class: ClassVar[type[claim_api.ClaimOps]]
 
     def __init__(
         self,
-        client: Client,
+        client: Any,
         name: str,
         href: str | None = None,
         metadata: Mapping[str, JSONValue] | None = None,
-        auto_create: bool = True,
-        force_create: bool = False,
     ) -> None:
         self.client = client
         self._name = validate_name(name, self.kind)
         self._href = href
         self._metadata: JSONObject | None = dict(metadata) if metadata is not None else None
-        if auto_create:
-            self.ensure_exists(force_create=force_create)
 
     def __repr__(self) -> str:
-        return f"<Queue name:{self._name}>"
+        return f"<{type(self).__name__} name:{self._name}>"
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Queue):
+        if not isinstance(other, QueueOps):
             return NotImplemented
         return self._name == other._name and self.client is other.client
 
     def __hash__(self) -> int:
         return hash(self._name)
+
+    @property
+    def caller(self) -> object:
+        """The client this queue's requests go through."""
+        return self.client
 
     @property
     def name(self) -> str:
@@ -113,11 +117,6 @@ class Queue:
     def href(self) -> str | None:
         """The queue's href, when it came from a listing."""
         return self._href
-
-    @property
-    def metadata_dict(self) -> JSONObject:
-        """The queue's metadata as a new dict."""
-        return dict(self.metadata())
 
     def request(
         self,
@@ -134,6 +133,235 @@ class Queue:
             retry=retry,
         )
 
+    @property
+    def collection(self) -> str:
+        """The API collection this resource lives in (``queues``; ``topics`` for topics)."""
+        return self.kind + "s"
+
+    def with_href(self, item: Mapping[str, JSONValue]) -> JSONObject:
+        """A message (or stats end) of this queue with its href, made from its id if missing."""
+        return hrefs.with_message_href(self.client.api, self.collection, self._name, item)
+
+    def make_message(self, item: Mapping[str, JSONValue]) -> Any:
+        """A message of this queue from what the server answered (href filled in)."""
+        return self.message_class(self, **self.with_href(item))
+
+    # -- the queue itself ---------------------------------------------------
+
+    def _exists(self) -> Steps[bool]:
+        """Whether the queue exists on the server.
+
+        Zaqar v2 has no existence endpoint (``HEAD`` is 405 and ``GET``
+        answers 200 for any name), so this sends an empty JSON-patch, which
+        changes nothing and answers 404 for a missing queue.
+        """
+        try:
+            yield self.request("queue_update", body=[])
+        except ResourceNotFound:
+            return False
+        return True
+
+    def _ensure_exists(self, force_create: bool = False) -> Steps[None]:
+        """Create the queue now when ``force_create`` (otherwise the server creates it lazily)."""
+        if force_create:
+            yield self.request("queue_create")
+
+    def _create(self, metadata: Mapping[str, JSONValue] | None = None) -> Steps[bool]:
+        """Create the queue (``PUT``); True if it was new, False if it existed."""
+        body: JSONValue = dict(metadata) if metadata is not None else NO_BODY
+        return (yield self.request("queue_create", body=body)).status == 201
+
+    def _metadata_steps(
+        self, new_meta: Mapping[str, JSONValue] | None = None, force_reload: bool = False
+    ) -> Steps[JSONObject]:
+        """Get the metadata, or replace it entirely with ``new_meta``.
+
+        Reserved keys (``_default_message_ttl``...) left out of ``new_meta``
+        return to their server defaults.
+        """
+        if new_meta is None and self._metadata is not None and not force_reload:
+            return self._metadata
+        current = (yield self.request("queue_get")).data or {}
+        self._metadata = current
+        if new_meta is not None:
+            changes = metadata_patch(current, new_meta)
+            self._metadata = (yield self.request("queue_update", body=changes)).data
+        return self._metadata or {}
+
+    def _update_metadata(self, changes: Iterable[Mapping[str, JSONValue]]) -> Steps[JSONObject]:
+        """Apply JSON-patch ``changes`` (add/replace/remove on ``/metadata/<key>``)."""
+        self._metadata = (yield self.request("queue_update", body=list(changes))).data
+        return self._metadata or {}
+
+    def _stats(self) -> Steps[JSONObject]:
+        """``{"messages": {"claimed", "free", "total"[, "oldest", "newest"]}}``.
+
+        A missing queue has zero stats: Zaqar's HTTP API answers them with
+        200, its websocket API with a 404 that carries them.
+        """
+        try:
+            data: JSONObject = (yield self.request("queue_get_stats")).data
+        except ResourceNotFound as missing:
+            if not (isinstance(missing.body, Mapping)
+                    and isinstance(missing.body.get("messages"), Mapping)):
+                raise
+            data = dict(missing.body)
+        stats = data.get("messages")
+        if isinstance(stats, Mapping):
+            ends = {end: self.with_href(stats[end]) for end in ("oldest", "newest")
+                    if isinstance(stats.get(end), Mapping)}
+            if ends:
+                data = {**data, "messages": {**stats, **ends}}
+        return data
+
+    def _delete(self) -> Steps[None]:
+        """Delete the queue with its messages (subscriptions survive on Zaqar)."""
+        yield self.request("queue_delete")
+
+    def _purge(self, resource_types: Iterable[str] | None = None) -> Steps[None]:
+        """Remove unclaimed messages and/or subscriptions (default: both)."""
+        body: JSONValue = NO_BODY
+        if resource_types is not None:
+            body = {"resource_types": list(resource_types)}
+        yield self.request("queue_purge", body=body)
+
+    # -- messages -----------------------------------------------------------
+
+    def _post(
+        self,
+        messages: Mapping[str, JSONValue] | list[Mapping[str, JSONValue]],
+        *,
+        retry: bool | None = None,
+    ) -> Steps[JSONObject]:
+        """Post one message (a dict) or several (a list); returns ``{"resources": [hrefs]}``.
+
+        Each message is ``{"body": ..., "ttl": seconds, "delay": seconds}``.
+        A post is not retried unless ``retry=True`` (a resend may duplicate).
+        """
+        items = [messages] if isinstance(messages, Mapping) else list(messages)
+        result = yield self.request("message_post", body={"messages": items}, retry=retry)
+        data = result.data
+        if isinstance(data, dict) and "resources" in data:
+            return data  # the HTTP API answers the hrefs (and v1.1 its "partial") itself
+        api = self.client.api
+        return {"resources": [hrefs.message(api, self.collection, self._name, message_id)
+                              for message_id in result.created]}
+
+    def _message(self, message_id: str) -> Steps[Any]:
+        """Get one message by id (claimed or not)."""
+        data = (yield self.request("message_get", message_id=message_id)).data
+        return self.make_message(data)
+
+    def messages_listing(
+        self, *messages: str, filter: FilterSpec = None, **params: QueryValue
+    ) -> ListingPlan[Any]:
+        """Messages by id, or a listing that pages through the whole queue.
+
+        Listing parameters: ``limit`` (page size, 1..20), ``marker``, ``echo``,
+        ``include_claimed``, ``include_delayed``. ``filter`` (see
+        :mod:`zaqarclient.filters`) keeps only messages whose body matches;
+        the pages are still fetched whole, since Zaqar cannot filter.
+        """
+        keep = _body_filter(filter)
+        if messages:
+            request = self.request("message_get_many", params={"ids": list(messages)})
+            return ListingPlan(request, "messages", self.make_message, follow=False, keep=keep,
+                               check=_some_found)
+        return ListingPlan(self.request("message_list", params=params), "messages",
+                           self.make_message, keep=keep)
+
+    def _delete_message(self, message_id: str, claim_id: str | None = None) -> Steps[None]:
+        """Delete one message; a claimed one needs its ``claim_id``."""
+        params = {"claim_id": claim_id} if claim_id else None
+        yield self.request("message_delete", params=params, message_id=message_id)
+
+    def _delete_messages(
+        self, *messages: str, claim_ids: Iterable[str] | None = None
+    ) -> Steps[None]:
+        """Delete messages by id (claimed or not, unless the server requires claim ids)."""
+        params: dict[str, QueryValue] = {"ids": list(dict.fromkeys(messages))}
+        if claim_ids is not None:
+            params["claim_ids"] = list(claim_ids)
+        yield self.request("message_delete_many", params=params)
+
+    def pop_listing(self, count: int = 1) -> ListingPlan[Any]:
+        """Remove and return up to ``count`` unclaimed messages (1..20)."""
+        return ListingPlan(self.request("message_pop", params={"pop": count}), "messages",
+                           self.make_message, follow=False)
+
+    # -- claims, sharing ----------------------------------------------------
+
+    def _claim(
+        self,
+        id: str | None = None,
+        ttl: int | None = None,
+        grace: int | None = None,
+        limit: int | None = None,
+    ) -> Steps[Any]:
+        """Claim up to ``limit`` messages, or load the existing claim ``id``.
+
+        With an ``id`` the claim is fetched at once, so a released, expired or
+        unknown claim raises :class:`ResourceNotFound` here rather than
+        later. (``Claim(queue, id=...)`` builds one without fetching.)
+        """
+        claim = self.claim_class.unsent(self, id=id, ttl=ttl, grace=grace, limit=limit)
+        if id is None:
+            yield from claim.create_steps()
+        else:
+            yield from claim.get_steps()
+        return claim
+
+    def _signed_url(
+        self,
+        paths: Iterable[str] | None = None,
+        ttl_seconds: int | None = None,
+        methods: Iterable[str] | None = None,
+    ) -> Steps[JSONObject]:
+        """Ask the server to pre-sign access to this queue.
+
+        Returns ``{"project", "paths", "methods", "expires", "signature"}``,
+        which the ``signed-url`` auth backend accepts as its options.
+        """
+        body: JSONObject = {}
+        if ttl_seconds is not None:
+            expires = datetime.now(UTC) + timedelta(seconds=ttl_seconds)
+            body["expires"] = expires.strftime("%Y-%m-%dT%H:%M:%S")
+        if paths is not None:
+            body["paths"] = list(paths)
+        if methods is not None:
+            body["methods"] = list(methods)
+        result: JSONObject = (yield self.request("signed_url_create", body=body)).data
+        return result
+
+
+class Queue(QueueOps):
+    """A Zaqar queue (created lazily by the server on first post).
+
+    ``client.queue(name)`` makes no request; ``force_create=True`` creates
+    the queue at once.
+    """
+
+    message_class = message_api.Message
+    claim_class = claim_api.Claim
+    message_module = message_api
+
+    def __init__(
+        self,
+        client: Client,
+        name: str,
+        href: str | None = None,
+        metadata: Mapping[str, JSONValue] | None = None,
+        auto_create: bool = True,
+        force_create: bool = False,
+    ) -> None:
+        super().__init__(client, name, href, metadata)
+        self.client: Client = client
+        if auto_create:
+            self.ensure_exists(force_create=force_create)
+
+    def __repr__(self) -> str:
+        return f"<Queue name:{self._name}>"
+
     def _send(
         self,
         operation: str,
@@ -148,120 +376,24 @@ class Queue:
         )
 
     @property
-    def collection(self) -> str:
-        """The API collection this resource lives in (``queues``; ``topics`` for topics)."""
-        return self.kind + "s"
+    def metadata_dict(self) -> JSONObject:
+        """The queue's metadata as a new dict."""
+        return dict(self.metadata())
 
-    def with_href(self, item: Mapping[str, JSONValue]) -> JSONObject:
-        """A message (or stats end) of this queue with its href, made from its id if missing."""
-        return hrefs.with_message_href(self.client.api, self.collection, self._name, item)
-
-    # -- the queue itself ---------------------------------------------------
-
-    def exists(self) -> bool:
-        """Whether the queue exists on the server.
-
-        Zaqar v2 has no existence endpoint (``HEAD`` is 405 and ``GET``
-        answers 200 for any name), so this sends an empty JSON-patch, which
-        changes nothing and answers 404 for a missing queue.
-        """
-        try:
-            self._send("queue_update", body=[])
-        except ResourceNotFound:
-            return False
-        return True
-
-    def ensure_exists(self, force_create: bool = False) -> None:
-        """Create the queue now when ``force_create`` (otherwise the server creates it lazily)."""
-        if force_create:
-            self._send("queue_create")
-
-    def create(self, metadata: Mapping[str, JSONValue] | None = None) -> bool:
-        """Create the queue (``PUT``); True if it was new, False if it existed."""
-        body: JSONValue = dict(metadata) if metadata is not None else NO_BODY
-        return self._send("queue_create", body=body).status == 201
-
-    def metadata(
-        self, new_meta: Mapping[str, JSONValue] | None = None, force_reload: bool = False
-    ) -> JSONObject:
-        """Get the metadata, or replace it entirely with ``new_meta``.
-
-        Reserved keys (``_default_message_ttl``...) left out of ``new_meta``
-        return to their server defaults.
-        """
-        if new_meta is None and self._metadata is not None and not force_reload:
-            return self._metadata
-        current = self._send("queue_get").data or {}
-        self._metadata = current
-        if new_meta is not None:
-            changes = metadata_patch(current, new_meta)
-            self._metadata = self._send("queue_update", body=changes).data
-        return self._metadata or {}
-
-    def update_metadata(self, changes: Iterable[Mapping[str, JSONValue]]) -> JSONObject:
-        """Apply JSON-patch ``changes`` (add/replace/remove on ``/metadata/<key>``)."""
-        self._metadata = self._send("queue_update", body=list(changes)).data
-        return self._metadata or {}
-
-    @property
-    def stats(self) -> JSONObject:
-        """``{"messages": {"claimed", "free", "total"[, "oldest", "newest"]}}``.
-
-        A missing queue has zero stats: Zaqar's HTTP API answers them with
-        200, its websocket API with a 404 that carries them.
-        """
-        try:
-            data: JSONObject = self._send("queue_get_stats").data
-        except ResourceNotFound as missing:
-            if not (isinstance(missing.body, Mapping)
-                    and isinstance(missing.body.get("messages"), Mapping)):
-                raise
-            data = dict(missing.body)
-        stats = data.get("messages")
-        if isinstance(stats, Mapping):
-            ends = {end: self.with_href(stats[end]) for end in ("oldest", "newest")
-                    if isinstance(stats.get(end), Mapping)}
-            if ends:
-                data = {**data, "messages": {**stats, **ends}}
-        return data
-
-    def delete(self) -> None:
-        """Delete the queue with its messages (subscriptions survive on Zaqar)."""
-        self._send("queue_delete")
-
-    def purge(self, resource_types: Iterable[str] | None = None) -> None:
-        """Remove unclaimed messages and/or subscriptions (default: both)."""
-        body: JSONValue = NO_BODY
-        if resource_types is not None:
-            body = {"resource_types": list(resource_types)}
-        self._send("queue_purge", body=body)
-
-    # -- messages -----------------------------------------------------------
-
-    def post(
-        self,
-        messages: Mapping[str, JSONValue] | list[Mapping[str, JSONValue]],
-        *,
-        retry: bool | None = None,
-    ) -> JSONObject:
-        """Post one message (a dict) or several (a list); returns ``{"resources": [hrefs]}``.
-
-        Each message is ``{"body": ..., "ttl": seconds, "delay": seconds}``.
-        A post is not retried unless ``retry=True`` (a resend may duplicate).
-        """
-        items = [messages] if isinstance(messages, Mapping) else list(messages)
-        result = self._send("message_post", body={"messages": items}, retry=retry)
-        data = result.data
-        if isinstance(data, dict) and "resources" in data:
-            return data  # the HTTP API answers the hrefs (and v1.1 its "partial") itself
-        api = self.client.api
-        return {"resources": [hrefs.message(api, self.collection, self._name, message_id)
-                              for message_id in result.created]}
-
-    def message(self, message_id: str) -> message_api.Message:
-        """Get one message by id (claimed or not)."""
-        data = self._send("message_get", message_id=message_id).data
-        return self.message_module.create_object(self)(data)
+    exists = operation(QueueOps._exists)
+    ensure_exists = operation(QueueOps._ensure_exists)
+    create = operation(QueueOps._create)
+    metadata = operation(QueueOps._metadata_steps)
+    update_metadata = operation(QueueOps._update_metadata)
+    stats = property(operation(QueueOps._stats))
+    delete = operation(QueueOps._delete)
+    purge = operation(QueueOps._purge)
+    post = operation(QueueOps._post)
+    message = operation(QueueOps._message)
+    delete_message = operation(QueueOps._delete_message)
+    delete_messages = operation(QueueOps._delete_messages)
+    claim = operation(QueueOps._claim)
+    signed_url = operation(QueueOps._signed_url)
 
     def messages(
         self, *messages: str, filter: FilterSpec = None, **params: QueryValue
@@ -273,78 +405,11 @@ class Queue:
         :mod:`zaqarclient.filters`) keeps only messages whose body matches;
         the pages are still fetched whole, since Zaqar cannot filter.
         """
-        make = self.message_module.create_object(self)
-        keep = _body_filter(filter)
-        if messages:
-            result = self._send("message_get_many", params={"ids": list(messages)})
-            if not (result.data or {}).get("messages"):
-                # The HTTP API answers 404 itself; the websocket API an empty list.
-                raise not_found(result, "None of the requested messages was found")
-            return ResourceIterator(
-                self.client, result, "messages", make, follow=False, keep=keep
-            )
-        result = self._send("message_list", params=params)
-        return ResourceIterator(self.client, result, "messages", make, keep=keep)
-
-    def delete_message(self, message_id: str, claim_id: str | None = None) -> None:
-        """Delete one message; a claimed one needs its ``claim_id``."""
-        params = {"claim_id": claim_id} if claim_id else None
-        self._send("message_delete", params=params, message_id=message_id)
-
-    def delete_messages(self, *messages: str, claim_ids: Iterable[str] | None = None) -> None:
-        """Delete messages by id (claimed or not, unless the server requires claim ids)."""
-        params: dict[str, QueryValue] = {"ids": list(dict.fromkeys(messages))}
-        if claim_ids is not None:
-            params["claim_ids"] = list(claim_ids)
-        self._send("message_delete_many", params=params)
+        return iterate(self.client, self.messages_listing(*messages, filter=filter, **params))
 
     def pop(self, count: int = 1) -> ResourceIterator[message_api.Message]:
         """Remove and return up to ``count`` unclaimed messages (1..20)."""
-        result = self._send("message_pop", params={"pop": count})
-        make = self.message_module.create_object(self)
-        return ResourceIterator(self.client, result, "messages", make, follow=False)
-
-    # -- claims, sharing, subscriptions -------------------------------------
-
-    def claim(
-        self,
-        id: str | None = None,
-        ttl: int | None = None,
-        grace: int | None = None,
-        limit: int | None = None,
-    ) -> claim_api.Claim:
-        """Claim up to ``limit`` messages, or load the existing claim ``id``.
-
-        With an ``id`` the claim is fetched at once, so a released, expired or
-        unknown claim raises :class:`ResourceNotFound` here rather than
-        later. (``Claim(queue, id=...)`` builds one without fetching.)
-        """
-        claim = claim_api.Claim(self, id=id, ttl=ttl, grace=grace, limit=limit)
-        if id is not None:
-            claim.reload()
-        return claim
-
-    def signed_url(
-        self,
-        paths: Iterable[str] | None = None,
-        ttl_seconds: int | None = None,
-        methods: Iterable[str] | None = None,
-    ) -> JSONObject:
-        """Ask the server to pre-sign access to this queue.
-
-        Returns ``{"project", "paths", "methods", "expires", "signature"}``,
-        which the ``signed-url`` auth backend accepts as its options.
-        """
-        body: JSONObject = {}
-        if ttl_seconds is not None:
-            expires = datetime.now(UTC) + timedelta(seconds=ttl_seconds)
-            body["expires"] = expires.strftime("%Y-%m-%dT%H:%M:%S")
-        if paths is not None:
-            body["paths"] = list(paths)
-        if methods is not None:
-            body["methods"] = list(methods)
-        result: JSONObject = self._send("signed_url_create", body=body).data
-        return result
+        return iterate(self.client, self.pop_listing(count))
 
     def consumer(
         self, handler: Callable[[message_api.Message], object], **options: Any
@@ -359,6 +424,13 @@ class Queue:
         return self.client.subscriptions(
             queue_name=self._name, detailed=detailed, marker=marker, limit=limit
         )
+
+
+def _some_found(result: Result) -> None:
+    """A ``get_many`` that found nothing is a 404 over either wire."""
+    if not (result.data or {}).get("messages"):
+        # The HTTP API answers 404 itself; the websocket API an empty list.
+        raise not_found(result, "None of the requested messages was found")
 
 
 def _body_filter(spec: FilterSpec) -> Callable[[JSONObject], bool] | None:
