@@ -7,7 +7,7 @@ import itertools
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeAlias, TypeVar
 from urllib.parse import urlsplit
 
@@ -168,11 +168,6 @@ def page_params(parsed_args: argparse.Namespace) -> dict[str, Any]:
 def capped(items: Iterable[T], limit: int | None) -> Iterator[T]:
     """The first ``limit`` items (all when ``limit`` is None)."""
     return iter(items) if limit is None else itertools.islice(items, limit)
-
-
-def row(record: Mapping[str, Any], keys: Sequence[str]) -> tuple[Any, ...]:
-    """The values of ``keys`` in ``record`` (None when absent)."""
-    return tuple(record.get(key) for key in keys)
 
 
 def warn(message: str) -> None:
