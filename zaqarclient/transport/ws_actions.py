@@ -178,7 +178,7 @@ def read_reply(
     created: tuple[str, ...] = ()
     cursor: Cursor | None = None
     if status < 300 and isinstance(body, Mapping):
-        data, created, cursor = _read_success(request, body)
+        data, created, cursor = _read_success(request, status, body)
     return Result(
         request, status, data=data, request_id=request_id, created=created, cursor=cursor,
         method=method, url=url,
@@ -186,7 +186,7 @@ def read_reply(
 
 
 def _read_success(
-    request: Request, body: Mapping[str, JSONValue]
+    request: Request, status: int, body: Mapping[str, JSONValue]
 ) -> tuple[JSONValue, tuple[str, ...], Cursor | None]:
     op = request.operation
     if op == "message_get":
@@ -194,7 +194,8 @@ def _read_success(
     if op == "message_post":
         return body, tuple(str(i) for i in body.get("message_ids") or []), None
     if op == "claim_create":
-        claim_id = body.get("claim_id")
+        # An empty queue answers 204 with an id that claims nothing: no claim was made.
+        claim_id = body.get("claim_id") if status != 204 else None
         return body, ((str(claim_id),) if claim_id else ()), None
     if op == "subscription_create":
         subscription_id = body.get("subscription_id")

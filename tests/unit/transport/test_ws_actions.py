@@ -112,6 +112,12 @@ def test_created_ids_come_from_the_reply_body(operation: str, body: dict[str, ob
     assert found == created
 
 
+def test_a_claim_on_an_empty_queue_creates_nothing() -> None:
+    body = {"claim_id": "c", "messages": []}
+    _, created, _ = _read(Request("claim_create", {"queue_name": "q"}), 204, body)
+    assert created == ()
+
+
 def test_message_get_unwraps_the_message() -> None:
     data, _, _ = _read(Request("message_get", {"queue_name": "q", "message_id": "m"}), 200,
                        {"messages": {"id": "m", "body": 1}})
