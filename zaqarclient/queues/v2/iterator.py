@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -41,6 +41,25 @@ def iterate(client: Caller, plan: ListingPlan[T]) -> ResourceIterator[T]:
     return ResourceIterator(
         client, result, plan.key, plan.factory, follow=plan.follow, keep=plan.keep
     )
+
+
+def collect(plan: ListingPlan[T]) -> Generator[Request, Result, list[T]]:
+    """Steps that fetch every page of ``plan``'s listing; all its items."""
+    pager = Pager(plan.key, plan.factory, follow=plan.follow, keep=plan.keep)
+    first = yield plan.request
+    if plan.check is not None:
+        plan.check(first)
+    pager.took_page(first)
+    items: list[T] = []
+    while True:
+        item = pager.next_ready()
+        if item is not None:
+            items.append(item)
+            continue
+        request = pager.next_page()
+        if request is None:
+            return items
+        pager.took_page((yield request))
 
 
 class Pager(Generic[T]):

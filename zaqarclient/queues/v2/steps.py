@@ -60,10 +60,16 @@ def drive(caller: Caller, steps: Steps[T]) -> T:
 
 
 def operation(steps: Callable[Concatenate[R, P], Steps[T]]) -> Callable[Concatenate[R, P], T]:
-    """The sync method that runs the steps method ``steps`` through the resource's client."""
+    """The sync method that runs the steps method ``steps`` through the resource's client.
+
+    The steps are looked up on the instance, so a subclass that overrides
+    them (API v1.1's flavor create) changes the sync and asyncio methods alike.
+    """
+    name = steps.__name__
 
     @functools.wraps(steps)
     def run(self: R, /, *args: P.args, **kwargs: P.kwargs) -> T:
-        return drive(cast(Caller, self.caller), steps(self, *args, **kwargs))
+        bound: Callable[P, Steps[T]] = getattr(self, name)
+        return drive(cast(Caller, self.caller), bound(*args, **kwargs))
 
     return run

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from zaqarclient.errors import InvalidOperation
 from zaqarclient.queues.v2 import hrefs, queues
-from zaqarclient.queues.v2.iterator import ResourceIterator
+from zaqarclient.queues.v2.iterator import ListingPlan, collect
+from zaqarclient.queues.v2.steps import Steps, operation
 from zaqarclient.transport.contract import JSONObject, JSONValue
 from zaqarclient.transport.request import NO_BODY, QueryValue, Request
 
@@ -28,8 +29,8 @@ _RENAMES = (
 )
 
 
-class Topic(queues.Queue):
-    """A Zaqar topic: the queue API minus claims and signed URLs."""
+class TopicOps(queues.QueueOps):
+    """A topic's requests and its own operations as steps (shared by sync and asyncio)."""
 
     kind = "topic"
 
@@ -58,36 +59,44 @@ class Topic(queues.Queue):
             retry=retry,
         )
 
-    def subscribe(
+    def _subscribe(
         self, subscriber: str, ttl: int = 3600, options: Mapping[str, JSONValue] | None = None
-    ) -> str:
+    ) -> Steps[str]:
         """Subscribe ``subscriber`` to the topic; returns the subscription id."""
         body: JSONObject = {"subscriber": subscriber, "ttl": ttl}
         if options:
             body["options"] = dict(options)
-        created = self._send("subscription_create", body=body).data
+        created = (yield self.request("subscription_create", body=body)).data
         return str(created["subscription_id"])
 
-    def subscriptions(  # type: ignore[override]
+    def _subscriptions(
         self, detailed: bool = False, marker: str | None = None, limit: int = 20
-    ) -> list[JSONObject]:
+    ) -> Steps[list[JSONObject]]:
         """The topic's subscriptions as dicts (all pages)."""
         params: dict[str, QueryValue] = {"limit": limit}
         if marker:
             params["marker"] = marker
-        listing = ResourceIterator(
-            self.client, self._send("subscription_list", params=params), "subscriptions", dict
-        )
-        return list(listing)
+        plan = ListingPlan(self.request("subscription_list", params=params), "subscriptions",
+                           dict)
+        return (yield from collect(plan))
 
-    def subscription(self, subscription_id: str) -> JSONObject:
+    def _subscription(self, subscription_id: str) -> Steps[JSONObject]:
         """One of the topic's subscriptions as a dict (``id``, ``subscriber``, ``ttl``...)."""
-        result = self._send("subscription_get", subscription_id=subscription_id)
+        result = yield self.request("subscription_get", subscription_id=subscription_id)
         return dict(result.data or {})
 
-    def unsubscribe(self, subscription_id: str) -> None:
+    def _unsubscribe(self, subscription_id: str) -> Steps[None]:
         """Delete one of the topic's subscriptions."""
-        self._send("subscription_delete", subscription_id=subscription_id)
+        yield self.request("subscription_delete", subscription_id=subscription_id)
+
+
+class Topic(TopicOps, queues.Queue):
+    """A Zaqar topic: the queue API minus claims and signed URLs."""
+
+    subscribe = operation(TopicOps._subscribe)
+    subscriptions = operation(TopicOps._subscriptions)  # type: ignore[assignment,arg-type]
+    subscription = operation(TopicOps._subscription)
+    unsubscribe = operation(TopicOps._unsubscribe)
 
 
 def create_object(parent: Client) -> Callable[[JSONObject], Topic]:
