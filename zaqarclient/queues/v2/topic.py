@@ -94,7 +94,7 @@ class Topic(TopicOps, queues.Queue):
     """A Zaqar topic: the queue API minus claims and signed URLs."""
 
     subscribe = operation(TopicOps._subscribe)
-    subscriptions = operation(TopicOps._subscriptions)  # type: ignore[assignment,arg-type]
+    subscriptions = operation(TopicOps._subscriptions)  # type: ignore[arg-type]
     subscription = operation(TopicOps._subscription)
     unsubscribe = operation(TopicOps._unsubscribe)
 
