@@ -27,7 +27,8 @@ from zaqarclient.queues.v2 import pool as pool_api
 from zaqarclient.queues.v2 import queues as queue_api
 from zaqarclient.queues.v2 import subscription as subscription_api
 from zaqarclient.queues.v2 import topic as topic_api
-from zaqarclient.queues.v2.iterator import ResourceIterator
+from zaqarclient.queues.v2.iterator import ListingPlan, ResourceIterator, iterate
+from zaqarclient.queues.v2.steps import Steps, operation
 from zaqarclient.transport.adapter import AdapterTransport
 from zaqarclient.transport.contract import Cursor, JSONObject, JSONValue, Result, Transport
 from zaqarclient.transport.errors import ServiceUnavailableError
@@ -63,23 +64,14 @@ def normalise_endpoint(url: str) -> str:
     return url.rstrip("/")
 
 
-class Client:
-    """A Zaqar API v2 client over HTTP or websocket.
+class ClientBase:
+    """What the sync and asyncio clients share: settings, endpoint, retry policy, plans.
 
-    ``Client(url, version=2, conf=None, session=None)`` as in
-    python-zaqarclient: ``conf['auth_opts']`` picks the auth backend and
-    ``conf['client_uuid']`` the Client-ID; ``session`` is a keystoneauth1
-    session. Extra ``conf`` keys: ``timeout`` (seconds or (connect, read)),
-    ``retries`` (a count, a dict of :class:`RetryPolicy` fields or a policy),
-    ``headers`` (sent with every request), ``pool_size``, ``ws_format``
-    (``json`` or ``msgpack``), and the opt-in fast paths ``one_write`` and
-    ``ws_fast_frames``. ``transport`` replaces the transport the URL would
-    get (``InProcessTransport`` for zero-socket tests, a test double...).
+    Nothing here sends a request: listings are :class:`ListingPlan` values and
+    service calls are steps (:mod:`~zaqarclient.queues.v2.steps`) each client runs.
     """
 
     api: Api = api_v2.V2
-    queue_class: type[queue_api.Queue] = queue_api.Queue
-    flavor_class: type[flavor_api.Flavor] = flavor_api.Flavor
 
     def __init__(
         self,
@@ -87,8 +79,6 @@ class Client:
         version: int | float | str = 2,
         conf: Mapping[str, Any] | None = None,
         session: Any = None,
-        *,
-        transport: Transport | None = None,
         **kwargs: Any,
     ) -> None:
         self.conf: dict[str, Any] = dict(conf or {})
@@ -104,9 +94,12 @@ class Client:
         self.client_uuid: str = str(self.conf.get("client_uuid") or uuid.uuid4().hex)
         self._auth = auth_backends.from_conf(self.conf, session, has_endpoint=bool(url))
         self._api_url: str | None = normalise_endpoint(url) if url else None
-        self._given_transport = transport
-        self._pipeline_instance: Pipeline | None = None
         self._lock = threading.Lock()
+
+    @property
+    def caller(self) -> object:
+        """The client itself: what resources send their requests through."""
+        return self
 
     @property
     def api_url(self) -> str:
@@ -124,6 +117,133 @@ class Client:
         return self._api_url
 
     @property
+    def _websocket(self) -> bool:
+        return self.api_url.startswith(("ws://", "wss://"))
+
+    def _retry(self) -> RetryPolicy:
+        """The conf's retry policy; websocket clients default to one immediate resend."""
+        retries = self.conf.get("retries")
+        if retries is None and self._websocket:
+            return WEBSOCKET_DEFAULT
+        return RetryPolicy.from_conf(retries)
+
+    def __repr__(self) -> str:
+        where = redact_url(self._api_url) if self._api_url else "(endpoint from the catalog)"
+        return f"<{type(self).__name__} {where} v{self.api_version}>"
+
+    # -- listings and service calls, as plans and steps -------------------------
+
+    def queues_listing(self, **params: QueryValue) -> ListingPlan[Any]:
+        """Every queue (parameters: ``limit``, ``marker``, ``detailed``, ``name``...)."""
+        make_queue = self.queue_from_listing
+        return ListingPlan(Request("queue_list", params=dict(params)), "queues", make_queue)
+
+    def queue_from_listing(self, args: JSONObject) -> Any:
+        """A queue object of this client from a listing entry."""
+        raise NotImplementedError
+
+    def topics_listing(self, **params: QueryValue) -> ListingPlan[Any]:
+        """Every topic."""
+        return ListingPlan(Request("topic_list", params=dict(params)), "topics",
+                           self.topic_from_listing)
+
+    def topic_from_listing(self, args: JSONObject) -> Any:
+        """A topic object of this client from a listing entry."""
+        raise NotImplementedError
+
+    def subscriptions_listing(self, queue_name: str, **params: QueryValue) -> ListingPlan[Any]:
+        """A queue's subscriptions."""
+        request = Request("subscription_list", {"queue_name": queue_name}, dict(params))
+        return ListingPlan(request, "subscriptions", self.subscription_from_listing)
+
+    def subscription_from_listing(self, args: JSONObject) -> Any:
+        """A subscription object of this client from a listing entry."""
+        raise NotImplementedError
+
+    def pools_listing(self, **params: QueryValue) -> ListingPlan[Any]:
+        """Every pool (admin)."""
+        return ListingPlan(Request("pool_list", params=dict(params)), "pools",
+                           self.pool_from_listing)
+
+    def pool_from_listing(self, args: JSONObject) -> Any:
+        """A pool object of this client from a listing entry."""
+        raise NotImplementedError
+
+    def flavors_listing(self, **params: QueryValue) -> ListingPlan[Any]:
+        """Every flavor."""
+        return ListingPlan(Request("flavor_list", params=dict(params)), "flavors",
+                           self.flavor_from_listing)
+
+    def flavor_from_listing(self, args: JSONObject) -> Any:
+        """A flavor object of this client from a listing entry."""
+        raise NotImplementedError
+
+    def _ping(self) -> Steps[bool]:
+        """True when the server and its storage answer.
+
+        False when the server says its storage is unavailable (503) or
+        cannot be reached; any other error is raised, not hidden.
+        """
+        try:
+            yield Request("ping")
+        except (ServiceUnavailableError, ConnectionError):
+            return False
+        return True
+
+    def _health(self) -> Steps[JSONObject]:
+        """The detailed health report (admin)."""
+        result: JSONObject = (yield Request("health")).data
+        return result
+
+    def _homedoc(self) -> Steps[JSONObject]:
+        """The API's JSON-home document."""
+        result: JSONObject = (yield Request("homedoc")).data
+        return result
+
+    def _versions(self) -> Steps[list[JSONObject]]:
+        """The versions the server offers (``GET /``, answered with 300)."""
+        data = (yield Request("versions")).data or {}
+        result: list[JSONObject] = data.get("versions", [])
+        return result
+
+    def _follow(self, ref: str | Cursor) -> Steps[JSONValue]:
+        """GET an href from a ``links`` entry (or a listing's cursor); the decoded body."""
+        request = ref.request if isinstance(ref, Cursor) else Request("follow", ref=ref)
+        return (yield request).data
+
+
+class Client(ClientBase):
+    """A Zaqar API v2 client over HTTP or websocket.
+
+    ``Client(url, version=2, conf=None, session=None)`` as in
+    python-zaqarclient: ``conf['auth_opts']`` picks the auth backend and
+    ``conf['client_uuid']`` the Client-ID; ``session`` is a keystoneauth1
+    session. Extra ``conf`` keys: ``timeout`` (seconds or (connect, read)),
+    ``retries`` (a count, a dict of :class:`RetryPolicy` fields or a policy),
+    ``headers`` (sent with every request), ``pool_size``, ``ws_format``
+    (``json`` or ``msgpack``), and the opt-in fast paths ``one_write`` and
+    ``ws_fast_frames``. ``transport`` replaces the transport the URL would
+    get (``InProcessTransport`` for zero-socket tests, a test double...).
+    """
+
+    queue_class: type[queue_api.Queue] = queue_api.Queue
+    flavor_class: type[flavor_api.Flavor] = flavor_api.Flavor
+
+    def __init__(
+        self,
+        url: str | None = None,
+        version: int | float | str = 2,
+        conf: Mapping[str, Any] | None = None,
+        session: Any = None,
+        *,
+        transport: Transport | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(url, version, conf, session, **kwargs)
+        self._given_transport = transport
+        self._pipeline_instance: Pipeline | None = None
+
+    @property
     def _pipeline(self) -> Pipeline:
         # Built on first use: constructing a client never needs an endpoint or
         # Keystone (Mistral builds one with no URL just to read the signatures).
@@ -136,22 +256,13 @@ class Client:
                 pipeline = self._pipeline_instance
         return pipeline
 
-    @property
-    def _websocket(self) -> bool:
-        return self.api_url.startswith(("ws://", "wss://"))
-
     def _make_pipeline(self, api_url: str) -> Pipeline:
-        retries = self.conf.get("retries")
-        if retries is None and self._websocket:
-            policy = WEBSOCKET_DEFAULT
-        else:
-            policy = RetryPolicy.from_conf(retries)
         return Pipeline(
             self._given_transport or self._make_transport(api_url),
             self.api,
             self._auth,
             client_id=self.client_uuid,
-            retry=policy,
+            retry=self._retry(),
             headers=self.conf.get("headers"),
         )
 
@@ -176,10 +287,6 @@ class Client:
             pool_size=int(self.conf.get("pool_size") or 10),
             one_write=bool(self.conf.get("one_write")),
         )
-
-    def __repr__(self) -> str:
-        where = redact_url(self._api_url) if self._api_url else "(endpoint from the catalog)"
-        return f"<{type(self).__name__} {where} v{self.api_version}>"
 
     def __enter__(self) -> Client:
         return self
@@ -216,10 +323,7 @@ class Client:
                 "submit() needs a websocket client; over HTTP use threads with call()"
             ) from None
 
-    def follow(self, ref: str | Cursor) -> JSONValue:
-        """GET an href from a ``links`` entry (or a listing's cursor); the decoded body."""
-        request = ref.request if isinstance(ref, Cursor) else Request("follow", ref=ref)
-        return self.call(request).data
+    follow = operation(ClientBase._follow)
 
     @property
     def retry_policy(self) -> RetryPolicy:
@@ -281,19 +385,19 @@ class Client:
         ``count`` is set with ``with_count=True``. Parameters: ``limit``
         (page size), ``marker``, ``detailed``, ``name``, metadata filters.
         """
-        result = self.call(Request("queue_list", params=dict(params)))
+        plan = self.queues_listing(**params)
+        result = self.call(plan.request)
         data = result.data or {}
         count = data.get("count") if params.get("with_count") else None
-        queue_class = self.queue_class
+        return ResourceIterator(self, result, plan.key, plan.factory), count
 
-        def make(args: JSONObject) -> queue_api.Queue:
-            name = args["name"]
-            return queue_class(
-                self, name, href=args.get("href") or hrefs.resource(self.api, "queues", name),
-                metadata=args.get("metadata"), auto_create=False,
-            )
-
-        return ResourceIterator(self, result, "queues", make), count
+    def queue_from_listing(self, args: JSONObject) -> queue_api.Queue:
+        """A :class:`Queue` from a listing entry (no request)."""
+        name = args["name"]
+        return self.queue_class(
+            self, name, href=args.get("href") or hrefs.resource(self.api, "queues", name),
+            metadata=args.get("metadata"), auto_create=False,
+        )
 
     def list_queues(self, **params: QueryValue) -> ResourceIterator[queue_api.Queue]:
         """An iterator over every queue (all pages)."""
@@ -307,8 +411,11 @@ class Client:
 
     def topics(self, **params: QueryValue) -> ResourceIterator[topic_api.Topic]:
         """An iterator over every topic (all pages)."""
-        result = self.call(Request("topic_list", params=dict(params)))
-        return ResourceIterator(self, result, "topics", topic_api.create_object(self))
+        return iterate(self, self.topics_listing(**params))
+
+    def topic_from_listing(self, args: JSONObject) -> topic_api.Topic:
+        """A :class:`Topic` from a listing entry (no request)."""
+        return topic_api.create_object(self)(args)
 
     # -- subscriptions ------------------------------------------------------
 
@@ -320,11 +427,11 @@ class Client:
         self, queue_name: str, **params: QueryValue
     ) -> ResourceIterator[subscription_api.Subscription]:
         """An iterator over a queue's subscriptions (all pages)."""
-        result = self.call(
-            Request("subscription_list", {"queue_name": queue_name}, dict(params))
-        )
-        factory = subscription_api.create_object(self)
-        return ResourceIterator(self, result, "subscriptions", factory)
+        return iterate(self, self.subscriptions_listing(queue_name, **params))
+
+    def subscription_from_listing(self, args: JSONObject) -> subscription_api.Subscription:
+        """A :class:`Subscription` from a listing entry (no request)."""
+        return subscription_api.create_object(self)(args)
 
     # -- admin: pools and flavors -------------------------------------------
 
@@ -334,8 +441,11 @@ class Client:
 
     def pools(self, **params: QueryValue) -> ResourceIterator[pool_api.Pool]:
         """An iterator over every pool (admin)."""
-        result = self.call(Request("pool_list", params=dict(params)))
-        return ResourceIterator(self, result, "pools", pool_api.create_object(self))
+        return iterate(self, self.pools_listing(**params))
+
+    def pool_from_listing(self, args: JSONObject) -> pool_api.Pool:
+        """A :class:`Pool` from a listing entry (no request)."""
+        return pool_api.Pool(self, auto_create=False, **args)
 
     def flavor(self, ref: str, **kwargs: Any) -> flavor_api.Flavor:
         """A :class:`Flavor`; created on the server unless ``auto_create=False``."""
@@ -343,38 +453,15 @@ class Client:
 
     def flavors(self, **params: QueryValue) -> ResourceIterator[flavor_api.Flavor]:
         """An iterator over every flavor."""
-        result = self.call(Request("flavor_list", params=dict(params)))
-        flavor_class = self.flavor_class
-        return ResourceIterator(
-            self, result, "flavors", lambda args: flavor_class(self, auto_create=False, **args)
-        )
+        return iterate(self, self.flavors_listing(**params))
+
+    def flavor_from_listing(self, args: JSONObject) -> flavor_api.Flavor:
+        """A :class:`Flavor` from a listing entry (no request)."""
+        return self.flavor_class(self, auto_create=False, **args)
 
     # -- service ------------------------------------------------------------
 
-    def ping(self) -> bool:
-        """True when the server and its storage answer.
-
-        False when the server says its storage is unavailable (503) or
-        cannot be reached; any other error is raised, not hidden.
-        """
-        try:
-            self.call(Request("ping"))
-        except (ServiceUnavailableError, ConnectionError):
-            return False
-        return True
-
-    def health(self) -> JSONObject:
-        """The detailed health report (admin)."""
-        result: JSONObject = self.call(Request("health")).data
-        return result
-
-    def homedoc(self) -> JSONObject:
-        """The API's JSON-home document."""
-        result: JSONObject = self.call(Request("homedoc")).data
-        return result
-
-    def versions(self) -> list[JSONObject]:
-        """The versions the server offers (``GET /``, answered with 300)."""
-        data = self.call(Request("versions")).data or {}
-        result: list[JSONObject] = data.get("versions", [])
-        return result
+    ping = operation(ClientBase._ping)
+    health = operation(ClientBase._health)
+    homedoc = operation(ClientBase._homedoc)
+    versions = operation(ClientBase._versions)
