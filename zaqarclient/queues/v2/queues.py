@@ -301,7 +301,11 @@ class Queue:
     def pop(self, count: int = 1) -> ResourceIterator[message_api.Message]:
         """Remove and return up to ``count`` unclaimed messages (1..20)."""
         result = self._send("message_pop", params={"pop": count})
-        make = self.message_module.create_object(self)
+
+        def make(args: JSONObject) -> message_api.Message:
+            # Popped messages are gone: Zaqar gives them no href, and none is made up.
+            return message_api.Message(self, **args)
+
         return ResourceIterator(self.client, result, "messages", make, follow=False)
 
     # -- claims, sharing, subscriptions -------------------------------------
