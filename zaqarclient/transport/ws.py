@@ -23,7 +23,7 @@ from __future__ import annotations
 import concurrent.futures
 import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
 from zaqarclient.auth.base import ConnectionFlow, TLSOptions
@@ -61,6 +61,47 @@ def reply_status(reply: Mapping[str, Any]) -> int:
     headers = reply.get("headers")
     status = headers.get("status") if isinstance(headers, Mapping) else None
     return int(status) if isinstance(status, int) else 500
+
+
+def envelope_headers(key: str, headers: Headers, project: str | None) -> dict[str, JSONValue]:
+    """A request envelope's headers: the request's (no token), the project, the correlation id.
+
+    The token rides only in ``authenticate``; ``URL-Methods`` and ``URL-Paths``
+    go as JSON arrays.
+    """
+    sent: dict[str, JSONValue] = {
+        name: value for name, value in headers.items()
+        if name.lower() not in _CONNECTION_HEADERS
+    }
+    if project and "X-Project-ID" not in sent:
+        sent["X-Project-ID"] = project
+    for name in _LIST_HEADERS:
+        listed = sent.get(name)
+        if isinstance(listed, str):
+            sent[name] = [part for part in listed.split(",") if part]
+    sent[CORRELATION_HEADER] = key
+    return sent
+
+
+def authentication(flow: ConnectionFlow, url: str) -> Generator[JSONObject, Reply, None]:
+    """A new connection's ``authenticate`` exchange as steps: yields envelopes, is sent replies.
+
+    Ends when the flow is done; raises the typed error when Zaqar's last
+    answer refused the credentials.
+    """
+    reply: Reply | None = None
+    try:
+        credentials = next(flow)
+        while True:
+            reply = yield {"action": AUTH_KEY, "headers": dict(credentials)}
+            credentials = flow.send(reply_status(reply))
+    except StopIteration:
+        pass
+    if reply is not None and reply_status(reply) != 200:
+        raise error_from_result(read_reply(
+            Request(AUTH_KEY), reply_status(reply), reply.get("body"), request_id=None,
+            method=AUTH_KEY, url=url,
+        ))
 
 
 class WebsocketTransport:
@@ -227,32 +268,17 @@ class WebsocketTransport:
 
     def _authenticate(self, conn: WsConnection, flow: ConnectionFlow) -> None:
         """Run the connection flow: ``authenticate`` until it is accepted or the flow gives up."""
-        reply: Reply | None = None
+        steps = authentication(flow, self._url())
         try:
-            credentials = next(flow)
+            envelope = next(steps)
             while True:
-                self._project = credentials.get("X-Project-ID") or None
-                envelope = {"action": AUTH_KEY, "headers": dict(credentials)}
-                reply = conn.call(AUTH_KEY, envelope, self.timeout)
-                credentials = flow.send(reply_status(reply))
+                self._project = envelope["headers"].get("X-Project-ID") or None
+                envelope = steps.send(conn.call(AUTH_KEY, envelope, self.timeout))
         except StopIteration:
             pass
-        if reply is not None and reply_status(reply) != 200:
-            raise error_from_result(self._result(Request(AUTH_KEY), AUTH_KEY, None, reply))
 
     def _envelope_headers(self, key: str, headers: Headers) -> dict[str, JSONValue]:
-        sent: dict[str, JSONValue] = {
-            name: value for name, value in headers.items()
-            if name.lower() not in _CONNECTION_HEADERS
-        }
-        if self._project and "X-Project-ID" not in sent:
-            sent["X-Project-ID"] = self._project
-        for name in _LIST_HEADERS:
-            listed = sent.get(name)
-            if isinstance(listed, str):
-                sent[name] = [part for part in listed.split(",") if part]
-        sent[CORRELATION_HEADER] = key
-        return sent
+        return envelope_headers(key, headers, self._project)
 
     def _exchange(
         self, conn: WsConnection, action: str, body: JSONObject, headers: Headers

@@ -69,6 +69,23 @@ def loggable(envelope: Any) -> str:
     return text if len(text) <= _LOG_LIMIT else text[:_LOG_LIMIT] + "..."
 
 
+def reply_key(frame: Mapping[str, Any]) -> str | None:
+    """The correlation key of a reply frame; None for a pushed notification.
+
+    A reply echoes its request (with our correlation header); ``authenticate``'s
+    echoes no headers and is keyed by its action. A reply echoing neither
+    gets a key no request has.
+    """
+    request = frame.get("request")
+    if not isinstance(request, Mapping):
+        return None
+    headers = request.get("headers")
+    key = headers.get(CORRELATION_HEADER) if isinstance(headers, Mapping) else None
+    if key is None and request.get("action") == AUTH_KEY:
+        return AUTH_KEY
+    return str(key)
+
+
 def _settle(
     future: concurrent.futures.Future[Any],
     result: Any = None,
@@ -298,20 +315,16 @@ class WsConnection:
         if not isinstance(value, dict):
             LOG.warning("WS RECV unexpected %s frame dropped", type(value).__name__)
             return
-        request = value.get("request")
-        if not isinstance(request, Mapping):
+        key = reply_key(value)
+        if key is None:
             if self.on_push is not None:
                 try:
                     self.on_push(value)
                 except Exception:
                     LOG.exception("websocket notification handler failed")
             return
-        headers = request.get("headers")
-        key = headers.get(CORRELATION_HEADER) if isinstance(headers, Mapping) else None
-        if key is None and request.get("action") == AUTH_KEY:
-            key = AUTH_KEY
         with self._lock:
-            waiting = self._pending.pop(str(key), None) if key is not None else None
+            waiting = self._pending.pop(key, None)
         if waiting is None or waiting[0].done():
             LOG.debug(
                 "WS RECV reply for no waiting request (%s=%s) dropped", CORRELATION_HEADER, key

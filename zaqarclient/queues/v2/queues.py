@@ -287,7 +287,11 @@ class QueueOps:
     def pop_listing(self, count: int = 1) -> ListingPlan[Any]:
         """Remove and return up to ``count`` unclaimed messages (1..20)."""
         return ListingPlan(self.request("message_pop", params={"pop": count}), "messages",
-                           self.make_message, follow=False)
+                           self._popped_message, follow=False)
+
+    def _popped_message(self, item: Mapping[str, JSONValue]) -> Any:
+        # Popped messages are gone: Zaqar gives them no href, and none is made up.
+        return self.message_class(self, **item)
 
     # -- claims, sharing ----------------------------------------------------
 
