@@ -15,6 +15,9 @@ WEBSOCKET = ["websocket-client>=1.6,<2", "msgpack>=1.0"]
 # uvicorn 0.35 brought the websockets-sansio protocol the reference server runs on.
 SERVER = ["uvicorn>=0.35", "httptools>=0.6", "websockets>=13,<18", "msgpack>=1.0"]
 CLI = ["osc-lib>=2.1.0", "cliff>=4.0"]
+# The asyncio API: aiohttp for HTTP (picked by measurement, benchmarks/aio_http_libs.py),
+# websockets for ws:// (its asyncio client; the frame codec comes with the websocket extra).
+AIO = ["aiohttp>=3.10", "websockets>=14", *WEBSOCKET]
 # State report (oslo.reports) and tracing (osprofiler): imported only when used.
 OPERATOR = ["oslo.reports>=3.0", "osprofiler>=3.4"]
 # The notification bridge: oslo.messaging's listener (RabbitMQ through kombu), YAML rules.
@@ -52,7 +55,8 @@ setup(
         "cli": CLI,
         "operator": OPERATOR,
         "bridge": BRIDGE,
-        "test": TEST + SERVER + WEBSOCKET + CLI + OPERATOR + BRIDGE,
+        "aio": AIO,
+        "test": TEST + SERVER + WEBSOCKET + CLI + OPERATOR + BRIDGE + AIO,
         "docs": DOCS,
     },
     entry_points={

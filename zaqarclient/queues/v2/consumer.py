@@ -1,15 +1,24 @@
-"""A worker loop: claim messages, hand each to a function, delete what succeeded.
+"""A worker loop: claim messages, run a handler on each, delete what succeeded.
 
-    consumer = Consumer(client.queue("jobs"), handle, batch=10, ttl=120)
+    consumer = Consumer(client.queue("jobs"), handle, batch=10, ttl=120, concurrency=8)
     consumer.run()                     # until consumer.stop() (e.g. from a signal handler)
 
-A message whose handler raises is not deleted: it stays claimed until the
-claim expires and is then claimed again. Zaqar counts only claims that
-expire towards a queue's ``_max_claim_count``, so this is also what moves a
-message that keeps failing to the queue's dead-letter queue. With
-``release_failed=True`` the claim is released at once instead (faster
-retries, but a release resets Zaqar's claim counter, so no dead-lettering).
-Long handlers are covered by renewing the claim before it runs out.
+Claims are renewed in the background (a renewer thread), independently of
+the handlers, for as long as one of their messages waits or runs, so a
+handler slower than the claim ttl keeps its message. At most
+``concurrency`` handlers run at once (worker threads) and at most
+``max_outstanding`` messages / ``max_bytes`` of bodies are held. A failed
+renewal is reported to ``on_renewal_failure(claim, error)`` and counted in
+the stats.
+
+A message whose handler raises is not deleted and its claim is no longer
+renewed for it: it is claimed again once the claim expires. Zaqar counts
+only claims that expire towards a queue's ``_max_claim_count``, so this is
+also what moves a message that keeps failing to the queue's dead-letter
+queue. With ``release_failed=True`` the claim is released once all its
+messages are settled (faster retries, but a release resets Zaqar's claim
+counter, so no dead-lettering). The bookkeeping is
+:mod:`~zaqarclient.queues.v2.flow`'s, shared with the asyncio consumer.
 """
 
 from __future__ import annotations
@@ -18,40 +27,35 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
 
-from zaqarclient.errors import ConfigurationError
+from zaqarclient.errors import ZaqarError
+from zaqarclient.queues.v2.flow import ConsumerOptions, ConsumerStats, Lease, Ledger, Outcome
 from zaqarclient.transport.errors import ForbiddenError, ResourceNotFound
 
 if TYPE_CHECKING:
-    from zaqarclient.queues.v2.claim import Claim
     from zaqarclient.queues.v2.message import Message
     from zaqarclient.queues.v2.queues import Queue
 
 LOG = logging.getLogger("zaqarclient.consumer")
 
 Handler = Callable[["Message"], object]
+#: Told about each failed renewal: the claim and the error.
+RenewalFailure = Callable[[Any, ZaqarError], object]
 
-
-@dataclass
-class ConsumerStats:
-    """What a consumer has done so far."""
-
-    claims: int = 0
-    processed: int = 0
-    failed: int = 0
-    renewals: int = 0
-    lost: int = 0
+__all__ = ["Consumer", "ConsumerStats", "Handler"]
 
 
 class Consumer:
-    """Claims batches from ``queue`` and runs ``handler`` on each message.
+    """Claims batches from ``queue`` and runs ``handler`` on each message (threads).
 
-    ``ttl`` and ``grace`` are the claim's; the claim is renewed when less
-    than ``renew_at`` of its ttl is left before the next message starts.
-    When the queue is empty the loop waits ``idle_wait[0]`` seconds, doubling
-    up to ``idle_wait[1]``. ``sleep`` and ``clock`` are injectable for tests.
+    Options: see :class:`~zaqarclient.queues.v2.flow.ConsumerOptions`
+    (``batch``, ``ttl``, ``grace``, ``renew_at``, ``release_failed``,
+    ``idle_wait``, ``concurrency``, ``max_outstanding``, ``max_bytes``,
+    ``renew_check``). ``on_renewal_failure`` is called on the renewer
+    thread. ``sleep`` (idle waits) and ``clock`` (renewal timing) are
+    injectable for tests.
     """
 
     def __init__(
@@ -59,37 +63,37 @@ class Consumer:
         queue: Queue,
         handler: Handler,
         *,
-        batch: int = 10,
-        ttl: int = 60,
-        grace: int = 60,
-        renew_at: float = 0.5,
-        release_failed: bool = False,
-        idle_wait: tuple[float, float] = (0.1, 5.0),
+        on_renewal_failure: RenewalFailure | None = None,
         sleep: Callable[[float], object] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        **options: Any,
     ) -> None:
-        if not 1 <= batch <= 20:
-            raise ConfigurationError("batch must be between 1 and 20 (Zaqar's claim limit)")
-        if not 0 < renew_at < 1:
-            raise ConfigurationError("renew_at is a fraction of the claim ttl, between 0 and 1")
-        if idle_wait[0] <= 0 or idle_wait[1] < idle_wait[0]:
-            raise ConfigurationError("idle_wait must be (minimum > 0, maximum >= minimum)")
+        self.options = ConsumerOptions(**options)
         self.queue = queue
         self.handler = handler
-        self.batch = batch
-        self.ttl = ttl
-        self.grace = grace
-        self.renew_at = renew_at
-        self.release_failed = release_failed
-        self.idle_wait = idle_wait
-        self.stats = ConsumerStats()
+        self.on_renewal_failure = on_renewal_failure
+        self._ledger = Ledger(self.options, clock)
+        self._clock = clock
+        self._changed = threading.Condition()
         self._stopping = threading.Event()
         self._sleep = sleep if sleep is not None else self._stopping.wait
-        self._clock = clock
+
+    def __getattr__(self, name: str) -> Any:
+        # The options read as attributes, as before they were grouped (consumer.ttl...).
+        if name in ConsumerOptions.__dataclass_fields__:
+            return getattr(self.options, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    @property
+    def stats(self) -> ConsumerStats:
+        """What this consumer has done so far."""
+        return self._ledger.stats
 
     def stop(self) -> None:
-        """Finish the message in hand, then leave :meth:`run` (thread-safe)."""
+        """Finish the handlers running, release what was not started, leave :meth:`run`."""
         self._stopping.set()
+        with self._changed:
+            self._changed.notify_all()
 
     @property
     def stopped(self) -> bool:
@@ -98,77 +102,144 @@ class Consumer:
 
     def run_once(self) -> int:
         """Claim one batch and process it; the number of messages claimed (0 if none)."""
-        return self._cycle()[0]
-
-    def _cycle(self) -> tuple[int, int]:
-        """One claim and its processing: (messages claimed, messages handled successfully)."""
-        claim = self.queue.claim(ttl=self.ttl, grace=self.grace, limit=self.batch)
-        if not claim:
-            return 0, 0
-        self.stats.claims += 1
-        renewed_at = self._clock()
-        succeeded = 0
-        messages = list(claim)
-        for message in messages:
-            if self.stopped:
-                break
-            if self._clock() - renewed_at > self.ttl * (1 - self.renew_at):
-                if not self._renew(claim):
-                    break
-                renewed_at = self._clock()
-            succeeded += self._process(message)
-        if succeeded < len(messages) and self.release_failed:
-            claim.delete()
-        return len(messages), succeeded
+        return self._run(max_claims=1, until_empty=True)
 
     def run(self, *, max_messages: int | None = None, until_empty: bool = False) -> ConsumerStats:
-        """Process batches until stopped, ``max_messages`` were claimed, or the queue is empty.
+        """Process messages until stopped, ``max_messages`` were claimed, or the queue is empty.
 
-        ``until_empty`` returns at the first empty claim instead of waiting.
+        ``until_empty`` returns at the first empty claim (once the messages
+        in hand are done) instead of waiting for more.
         """
-        wait = self.idle_wait[0]
-        claimed = 0
-        while not self.stopped:
-            count, succeeded = self._cycle()
-            claimed += count
-            if max_messages is not None and claimed >= max_messages:
-                break
-            if succeeded or (count and not self.release_failed):
-                # Failed messages stay claimed, so the next claim returns others.
-                wait = self.idle_wait[0]
-                continue
-            # Nothing claimable, or (with release_failed) only messages that failed
-            # again: back off rather than spin on them.
-            if until_empty:
-                break
-            self._sleep(wait)
-            wait = min(wait * 2, self.idle_wait[1])
+        self._run(max_messages=max_messages, until_empty=until_empty)
         return self.stats
 
-    def _process(self, message: Message) -> int:
+    # -- internals ---------------------------------------------------------------
+
+    def _run(
+        self, *, max_messages: int | None = None, until_empty: bool = False,
+        max_claims: int | None = None,
+    ) -> int:
+        options = self.options
+        done = threading.Event()
+        renewer = threading.Thread(
+            target=self._renew_loop, args=(done,), name="zaqarclient-renewer", daemon=True
+        )
+        renewer.start()
+        claimed = claims = 0
+        wait = options.idle_wait[0]
+        running: list[Future[None]] = []
+        try:
+            with ThreadPoolExecutor(options.concurrency, "zaqarclient-handler") as pool:
+                while not self.stopped:
+                    limit = self._room()
+                    if not limit:
+                        break
+                    claim = self.queue.claim(ttl=options.ttl, grace=options.grace, limit=limit)
+                    messages = list(claim) if claim else []
+                    if not messages:
+                        if until_empty:
+                            break
+                        self._sleep(wait)
+                        wait = min(wait * 2, options.idle_wait[1])
+                        continue
+                    wait = options.idle_wait[0]
+                    with self._changed:
+                        self._ledger.hold(claim, messages)
+                    running += [pool.submit(self._work, message) for message in messages]
+                    claimed += len(messages)
+                    claims += 1
+                    if max_messages is not None and claimed >= max_messages:
+                        break
+                    if max_claims is not None and claims >= max_claims:
+                        break
+        finally:
+            done.set()
+            renewer.join()
+            self._release_unstarted()
+        for future in running:
+            future.result()  # a bug in the worker itself surfaces here
+        return claimed
+
+    def _room(self) -> int:
+        """Wait until flow control lets a claim through; how many it may ask for (0: stopped)."""
+        with self._changed:
+            while not self.stopped:
+                room = self._ledger.room()
+                if room:
+                    return room
+                self._changed.wait(0.5)
+        return 0
+
+    def _work(self, message: Message) -> None:
+        ledger = self._ledger
+        with self._changed:
+            if self.stopped or not ledger.start(message):
+                return
+            lease = ledger.lease_of(message)
+        # Due already (a fake clock, or a slow start): renew before the handler runs.
+        self._renew(lease)
+        outcome: Outcome
         try:
             self.handler(message)
         except Exception:
-            self.stats.failed += 1
+            outcome = "failed"
             LOG.exception("handler failed for message %s; it will be claimed again", message.id)
-            return 0
+        else:
+            outcome = self._delete(message)
+        with self._changed:
+            release = ledger.settle(message, outcome)
+            self._changed.notify_all()
+        if release is not None:
+            self._release(release)
+
+    def _delete(self, message: Message) -> Outcome:
         try:
             message.delete()
-        except ForbiddenError:
+        except (ForbiddenError, ResourceNotFound):
             # Our claim ran out and another consumer claimed the message meanwhile:
             # it will be processed again there (at-least-once delivery).
-            self.stats.lost += 1
-            LOG.warning("message %s was re-claimed by another consumer before deletion", message.id)
-        self.stats.processed += 1
-        return 1
+            LOG.warning("message %s was re-claimed by another consumer before deletion",
+                        message.id)
+            return "lost"
+        return "processed"
 
-    def _renew(self, claim: Claim) -> bool:
+    def _renew_loop(self, done: threading.Event) -> None:
+        while not done.wait(self.options.renew_check):
+            with self._changed:
+                due = self._ledger.due()
+            for lease in due:
+                self._renew(lease)
+
+    def _renew(self, lease: Lease) -> None:
+        ledger = self._ledger
+        with lease.lock:
+            started = self._clock()
+            with self._changed:
+                if not ledger.is_due(lease, started):
+                    return
+            try:
+                lease.claim.update(ttl=self.options.ttl, grace=self.options.grace)
+            except ZaqarError as exc:
+                with self._changed:
+                    lost = ledger.renewal_failed(lease, exc)
+                LOG.warning("renewing claim %s failed (%s)%s", lease.claim.id, exc,
+                            "; its messages are lost" if lost else "")
+                if self.on_renewal_failure is not None:
+                    self.on_renewal_failure(lease.claim, exc)
+                return
+            with self._changed:
+                ledger.renewed(lease, started)
+
+    def _release(self, lease: Lease) -> None:
         try:
-            claim.update(ttl=self.ttl, grace=self.grace)
-        except ResourceNotFound:
-            # The claim expired: its remaining messages may already be someone else's.
-            self.stats.lost += 1
-            LOG.warning("claim %s expired before it could be renewed", claim.id)
-            return False
-        self.stats.renewals += 1
-        return True
+            lease.claim.delete()
+        except ZaqarError as exc:
+            LOG.warning("releasing claim %s failed: %s", lease.claim.id, exc)
+
+    def _release_unstarted(self) -> None:
+        with self._changed:
+            leases = self._ledger.unstarted()
+            for lease in leases:
+                self._ledger.drop_unstarted(lease)
+        for lease in leases:
+            self._release(lease)

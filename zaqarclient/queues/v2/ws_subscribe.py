@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from zaqarclient.errors import ConnectionError, InvalidOperation, TimeoutError, ZaqarError
-from zaqarclient.filters import FilterSpec, as_filter
+from zaqarclient.filters import Filter, FilterSpec, as_filter
 from zaqarclient.queues.v2.protocol import Caller
 from zaqarclient.queues.v2.queues import Queue, validate_name
-from zaqarclient.transport.contract import JSONObject, JSONValue
+from zaqarclient.transport.contract import JSONObject, JSONValue, Result
 from zaqarclient.transport.request import Request
 from zaqarclient.transport.ws import WebsocketTransport
 
@@ -68,6 +68,36 @@ class Notification:
 
 
 _CLOSED = object()
+#: What :func:`notification_of` answers for a frame of the queue that the filter refused.
+FILTERED_OUT = object()
+
+
+def notification_of(
+    frame: JSONValue, queue_name: str, keep: Filter | None
+) -> Notification | object | None:
+    """The notification a pushed frame carries for ``queue_name``.
+
+    None when the frame is not about that queue, :data:`FILTERED_OUT` when
+    ``keep`` refuses its body.
+    """
+    if not isinstance(frame, Mapping) or frame.get("queue_name") != queue_name:
+        return None
+    if keep is not None and not keep.matches(frame.get("body")):
+        return FILTERED_OUT
+    return Notification.from_frame(frame)
+
+
+def subscription_request(queue_name: str, ttl: int, options: JSONObject | None) -> Request:
+    """The ``subscription_create`` that binds a subscription to this connection (no subscriber)."""
+    body: JSONObject = {"ttl": ttl}
+    if options:
+        body["options"] = options
+    return Request("subscription_create", {"queue_name": queue_name}, body=body)
+
+
+def created_subscription(result: Result) -> str:
+    """The id of the subscription ``subscription_create`` made."""
+    return result.created[0] if result.created else str(result.data["subscription_id"])
 
 
 class WsSubscription:
@@ -189,21 +219,16 @@ class WsSubscription:
 
     def _create(self) -> None:
         # No subscriber: Zaqar binds the subscription to this connection.
-        body: JSONObject = {"ttl": self.ttl}
-        if self.options:
-            body["options"] = self.options
-        result = self.client.call(
-            Request("subscription_create", {"queue_name": self.queue_name}, body=body)
-        )
-        self.id = result.created[0] if result.created else str(result.data["subscription_id"])
+        result = self.client.call(subscription_request(self.queue_name, self.ttl, self.options))
+        self.id = created_subscription(result)
         self._stale = False
 
     def _on_push(self, frame: JSONValue) -> None:
-        if isinstance(frame, Mapping) and frame.get("queue_name") == self.queue_name:
-            if self.filter is not None and not self.filter.matches(frame.get("body")):
-                self.filtered_out += 1
-                return
-            self._inbox.put(Notification.from_frame(frame))
+        notification = notification_of(frame, self.queue_name, self.filter)
+        if notification is FILTERED_OUT:
+            self.filtered_out += 1
+        elif isinstance(notification, Notification):
+            self._inbox.put(notification)
 
     def _on_open(self) -> None:
         with self._lock:
