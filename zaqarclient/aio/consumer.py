@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from zaqarclient.errors import ZaqarError
 from zaqarclient.queues.v2.flow import ConsumerOptions, ConsumerStats, Lease, Ledger, Outcome
-from zaqarclient.transport.errors import ForbiddenError, ResourceNotFound
+from zaqarclient.transport.errors import ForbiddenError, MalformedRequest, ResourceNotFound
 
 if TYPE_CHECKING:
     from zaqarclient.aio.resources import Message, Queue
@@ -169,11 +169,23 @@ class Consumer:
     async def _delete(self, message: Message) -> Outcome:
         try:
             await message.delete()
+        except MalformedRequest:
+            # Our claim is gone (expired, or released by someone) but nobody claimed the
+            # message since: the work is done, so delete it without the claim.
+            try:
+                await message.queue.delete_message(message.id)
+            except ForbiddenError:
+                return self._lost(message)
         except (ForbiddenError, ResourceNotFound):
-            LOG.warning("message %s was re-claimed by another consumer before deletion",
-                        message.id)
-            return "lost"
+            return self._lost(message)
         return "processed"
+
+    def _lost(self, message: Message) -> Outcome:
+        # Another consumer claimed the message meanwhile: it will be processed again
+        # there (at-least-once delivery).
+        LOG.warning("message %s was re-claimed by another consumer before deletion",
+                    message.id)
+        return "lost"
 
     async def _renew_loop(self) -> None:
         while True:

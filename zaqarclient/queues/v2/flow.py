@@ -22,6 +22,7 @@ from typing import Any, Literal
 from zaqarclient.errors import ConfigurationError, ZaqarError
 from zaqarclient.transport.errors import ResourceNotFound
 
+MessageKey = tuple[str | None, str]
 #: How a message ended: handled and deleted, its handler failed, or its claim was lost.
 Outcome = Literal["processed", "failed", "lost"]
 
@@ -88,6 +89,11 @@ class ConsumerOptions:
             raise ConfigurationError("renew_check must be more than 0 seconds")
 
 
+def message_key(message: Any) -> tuple[str | None, str]:
+    """A held message's key: a message claimed again (after its claim was lost) is another."""
+    return (message.claim_id, message.id)
+
+
 def body_size(message: Any) -> int:
     """The size of a message's body as JSON text (what flow control counts)."""
     return len(json.dumps(message.body, separators=(",", ":"), default=repr))
@@ -99,9 +105,9 @@ class Lease:
 
     claim: Any
     renewed_at: float
-    waiting: set[str] = field(default_factory=set)
-    running: set[str] = field(default_factory=set)
-    sizes: dict[str, int] = field(default_factory=dict)
+    waiting: set[MessageKey] = field(default_factory=set)
+    running: set[MessageKey] = field(default_factory=set)
+    sizes: dict[MessageKey, int] = field(default_factory=dict)
     failed: int = 0
     lost: bool = False
     #: Held while a renewal is sent (the renewer and a worker may both find it due).
@@ -121,7 +127,7 @@ class Ledger:
         self.clock = clock
         self.stats = ConsumerStats()
         self._leases: dict[str, Lease] = {}
-        self._by_message: dict[str, Lease] = {}
+        self._by_message: dict[MessageKey, Lease] = {}
         self.held = 0
         self.held_bytes = 0
 
@@ -138,9 +144,10 @@ class Ledger:
         self._leases[str(claim.id)] = lease
         for message in messages:
             size = body_size(message)
-            lease.waiting.add(message.id)
-            lease.sizes[message.id] = size
-            self._by_message[message.id] = lease
+            key = message_key(message)
+            lease.waiting.add(key)
+            lease.sizes[key] = size
+            self._by_message[key] = lease
             self.held += 1
             self.held_bytes += size
         self.stats.claims += 1
@@ -148,16 +155,17 @@ class Ledger:
 
     def lease_of(self, message: Any) -> Lease:
         """The lease holding ``message``."""
-        return self._by_message[message.id]
+        return self._by_message[message_key(message)]
 
     def start(self, message: Any) -> bool:
         """Move ``message`` to running; False when its claim was lost (do not run it)."""
-        lease = self._by_message[message.id]
+        key = message_key(message)
+        lease = self._by_message[key]
         if lease.lost:
-            self._forget(lease, message.id, "lost")
+            self._forget(lease, key, "lost")
             return False
-        lease.waiting.discard(message.id)
-        lease.running.add(message.id)
+        lease.waiting.discard(key)
+        lease.running.add(key)
         return True
 
     def is_due(self, lease: Lease, now: float) -> bool:
@@ -194,11 +202,12 @@ class Ledger:
         With ``release_failed``, a claim whose messages are all settled and
         one of which failed is released, so they are claimable at once.
         """
-        lease = self._by_message[message.id]
-        lease.running.discard(message.id)
+        key = message_key(message)
+        lease = self._by_message[key]
+        lease.running.discard(key)
         if outcome == "failed":
             lease.failed += 1
-        self._forget(lease, message.id, outcome)
+        self._forget(lease, key, outcome)
         if self.options.release_failed and lease.failed and not lease.active and not lease.lost:
             return lease
         return None
@@ -209,15 +218,15 @@ class Ledger:
 
     def drop_unstarted(self, lease: Lease) -> None:
         """Forget ``lease``'s waiting messages (released, not handled)."""
-        for message_id in list(lease.waiting):
-            self._forget(lease, message_id, None)
+        for key in list(lease.waiting):
+            self._forget(lease, key, None)
 
-    def _forget(self, lease: Lease, message_id: str, outcome: Outcome | None) -> None:
-        lease.waiting.discard(message_id)
-        if self._by_message.pop(message_id, None) is None:
+    def _forget(self, lease: Lease, key: MessageKey, outcome: Outcome | None) -> None:
+        lease.waiting.discard(key)
+        if self._by_message.pop(key, None) is None:
             return
         self.held -= 1
-        self.held_bytes -= lease.sizes.pop(message_id, 0)
+        self.held_bytes -= lease.sizes.pop(key, 0)
         if outcome is not None:
             setattr(self.stats, outcome, getattr(self.stats, outcome) + 1)
         if not lease.waiting and not lease.running:
