@@ -37,6 +37,8 @@ class Backend:
     signed_url_key: str = TEST_SIGNED_URL_KEY
     clock: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The API the test drives: ``sync``, or ``asyncio`` (through tests/support/aio_bridge).
+    api: str = "sync"
 
     def client(self, project: str | None = None, *, admin: bool = False, **conf: Any) -> Client:
         """A no-auth client for ``project`` (fresh per test by default)."""
@@ -44,7 +46,15 @@ class Backend:
         if admin:
             options["roles"] = "admin"
         conf.setdefault("auth_opts", {"backend": "noauth", "options": options})
-        return Client(self.url, version=2, conf=conf)
+        return self.make_client(self.url, 2, conf)
+
+    def make_client(self, url: str, version: Any, conf: dict[str, Any]) -> Client:
+        """A client of this backend's API kind on ``url``."""
+        if self.api == "asyncio":
+            from tests.support.aio_bridge import bridged_client
+
+            return bridged_client(url, version, conf)  # type: ignore[no-any-return]
+        return Client(url, version=version, conf=conf)
 
     def advance(self, seconds: float) -> None:
         """Move time forward (reference server only)."""
@@ -122,7 +132,7 @@ def backend_v1_1(request: pytest.FixtureRequest) -> Backend:
 def client_v1_1(backend_v1_1: Backend, project: str) -> Iterator[Client]:
     """A no-auth v1.1 client in a fresh project."""
     conf = {"auth_opts": {"backend": "noauth", "options": {"os_project_id": project}}}
-    with Client(backend_v1_1.url, version=1.1, conf=conf) as zaqar:
+    with backend_v1_1.make_client(backend_v1_1.url, 1.1, conf) as zaqar:
         yield zaqar
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -64,6 +64,21 @@ class Run:
         async with zaqarclient.aio.Client(self.backend.url, conf=conf) as client:
             self.consumer = client.queue(self.queue).consumer(handler, **options)
             return await self.consumer.run(until_empty=until_empty)  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def lease_server() -> Iterator[Any]:
+    """A reference server of this module's own: its clock moves far (minutes per test)."""
+    from zaqarclient.testing import ReferenceServer
+
+    with ReferenceServer() as server:
+        yield server
+
+
+@pytest.fixture
+def reference_backend(lease_server: Any) -> Backend:
+    """This module's reference server, with its clock."""
+    return Backend("reference", lease_server.url, clock=lease_server.clock)
 
 
 @pytest.fixture(params=["sync", "asyncio"])

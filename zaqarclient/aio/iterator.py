@@ -23,17 +23,28 @@ class AsyncResourceIterator(Pager[T]):
         super().__init__(plan.key, plan.factory, follow=plan.follow, keep=plan.keep)
         self._client = client
         self._plan: ListingPlan[T] | None = plan
+        #: The listing's ``count`` (queues with ``with_count=True``), once the first page is in.
+        self.count: int | None = None
 
-    def __aiter__(self) -> AsyncIterator[T]:
-        return self
-
-    async def __anext__(self) -> T:
+    async def fetch(self) -> AsyncResourceIterator[T]:
+        """Fetch the first page now (its errors raise here); returns self."""
         plan, self._plan = self._plan, None
         if plan is not None:
             first = await self._client.call(plan.request)
             if plan.check is not None:
                 plan.check(first)
+            data = first.data
+            if isinstance(data, dict) and isinstance(data.get("count"), int):
+                self.count = data["count"]
             self._load(first)
+        return self
+
+    def __aiter__(self) -> AsyncIterator[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        if self._plan is not None:
+            await self.fetch()
         while True:
             item = self.next_ready()
             if item is not None:
