@@ -73,14 +73,35 @@ def project() -> str:
     return "ws-" + uuid.uuid4().hex[:12]
 
 
+#: Modules whose tests run through the asyncio API too (resource behaviour over ws; the
+#: others test the sync transport itself: frames, submit, reconnects, its subscriptions).
+BOTH_APIS = frozenset({"test_queues", "test_messages", "test_claims", "test_subscriptions"})
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "api" in metafunc.fixturenames:
+        module = metafunc.module.__name__.rsplit(".", 1)[-1]
+        metafunc.parametrize("api", ["sync", "asyncio"] if module in BOTH_APIS else ["sync"])
+
+
 @pytest.fixture
-def client_factory(ws_server_url: str, project: str) -> Iterator[Callable[..., Client]]:
-    """Build websocket clients on the server under test (closed after the test)."""
+def client_factory(
+    ws_server_url: str, project: str, api: str
+) -> Iterator[Callable[..., Client]]:
+    """Build websocket clients on the server under test (closed after the test).
+
+    With ``api == "asyncio"`` they are ``zaqarclient.aio`` clients behind
+    tests/support/aio_bridge's blocking face.
+    """
     made: list[Client] = []
 
     def factory(**conf: Any) -> Client:
         conf.setdefault("auth_opts", {"backend": "noauth", "options": {"os_project_id": project}})
         conf.setdefault("timeout", 10)
+        if api == "asyncio":
+            from tests.support.aio_bridge import bridged_client
+
+            return bridged_client(ws_server_url, 2, conf)  # type: ignore[no-any-return]
         client = make_client(ws_server_url, conf)
         made.append(client)
         return client
@@ -88,6 +109,10 @@ def client_factory(ws_server_url: str, project: str) -> Iterator[Callable[..., C
     yield factory
     for client in made:
         client.close()
+    if api == "asyncio":
+        from tests.support.aio_bridge import close_all
+
+        close_all()
 
 
 @pytest.fixture
