@@ -15,6 +15,7 @@ import builtins
 import ssl
 
 import aiohttp
+from requests.utils import get_environ_proxies
 
 from zaqarclient.auth.base import TLSOptions
 from zaqarclient.errors import ConnectionError, TimeoutError
@@ -95,11 +96,15 @@ class AiohttpTransport:
         self._ssl = ssl_context(tls or TLSOptions())
         self._pool_size = pool_size
         self._session: aiohttp.ClientSession | None = None
+        # The environment's proxy, read once as the sync transport does (aiohttp's
+        # trust_env reads the environment and netrc on a thread for every request).
+        proxies = get_environ_proxies(self.endpoint)
+        self._proxy = proxies.get(self.endpoint.split(":", 1)[0]) or proxies.get("all")
 
     def _open(self) -> aiohttp.ClientSession:
         connector = aiohttp.TCPConnector(limit=self._pool_size, ssl=self._ssl)
         self._session = aiohttp.ClientSession(
-            connector=connector, timeout=_client_timeout(self.timeout), trust_env=True,
+            connector=connector, timeout=_client_timeout(self.timeout), trust_env=False,
             auto_decompress=True, skip_auto_headers=("User-Agent", "Content-Type"),
         )
         return self._session
@@ -111,7 +116,7 @@ class AiohttpTransport:
         try:
             async with session.request(
                 call.method, call.url, data=call.body, headers=call.headers,
-                allow_redirects=False,
+                allow_redirects=False, proxy=self._proxy,
             ) as answer:
                 content = await answer.read()
                 return self.wire.result(request, call, answer.status, answer.headers, content)
