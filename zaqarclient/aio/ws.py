@@ -8,7 +8,8 @@ transport's rules (:func:`~zaqarclient.transport.ws_actions.build`,
 :func:`~zaqarclient.transport.ws_actions.read_reply`,
 :func:`~zaqarclient.transport.ws.envelope_headers`, the ``authenticate``
 exchange of :func:`~zaqarclient.transport.ws.authentication`, the frame
-codec); this module only does the asyncio I/O. Frames without a request
+codec); this module only does the asyncio I/O, on the sans-IO protocol of
+``websockets`` (frames written in one turn of the loop leave in one write). Frames without a request
 are pushed notifications, handed to the push handlers.
 """
 
@@ -25,7 +26,10 @@ from typing import Any
 
 import websockets
 from websocket import ABNF
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.client import ClientProtocol
+from websockets.frames import Frame, Opcode
+from websockets.http11 import Response
+from websockets.uri import parse_uri
 
 from zaqarclient.auth.base import TLSOptions
 from zaqarclient.errors import ConnectionError, TimeoutError
@@ -53,6 +57,7 @@ from zaqarclient.transport.ws_connection import (
 LOG = logging.getLogger("zaqarclient")
 #: Zaqar's largest answers (a 20-message page of 256 KiB bodies) fit with room to spare.
 _MAX_FRAME = 16 * 1024 * 1024
+_DATA_OPCODES = frozenset({Opcode.TEXT, Opcode.BINARY, Opcode.CONT})
 
 
 def _no_connection_auth(*, renew: bool = False) -> Any:
@@ -77,22 +82,96 @@ def ws_ssl(url: str, tls: TLSOptions) -> ssl.SSLContext | None:
     return context
 
 
-class AsyncWsConnection:
-    """One open websocket: writes from any task, a reader task settling correlated replies."""
+class _Wire(asyncio.Protocol):
+    """The socket of one websocket: bytes in and out of websockets' sans-IO protocol.
 
-    def __init__(
-        self, socket: ClientConnection, url: str, codec: Codec,
-        on_push: Callable[[JSONValue], None],
-    ) -> None:
-        self._socket = socket
+    Frames written in one turn of the event loop leave in one write (a
+    socket send per batch, not per request: with many requests in flight
+    that is most of the client's and the server's system time).
+    """
+
+    def __init__(self, protocol: ClientProtocol, on_event: Callable[[Any], None],
+                 on_lost: Callable[[BaseException | None], None]) -> None:
+        self.protocol = protocol
+        self._on_event = on_event
+        self._on_lost = on_lost
+        self._transport: asyncio.Transport | None = None
+        self._flush_pending = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self._transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.protocol.receive_data(data)
+        self.flush()  # pongs, a close answer
+        for event in self.protocol.events_received():
+            self._on_event(event)
+
+    def eof_received(self) -> bool | None:
+        self.protocol.receive_eof()
+        self.flush()
+        return None
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        self._on_lost(exc)
+
+    def soon(self) -> None:
+        """Flush at the end of this turn of the loop (frames written meanwhile join in)."""
+        if not self._flush_pending:
+            self._flush_pending = True
+            asyncio.get_running_loop().call_soon(self.flush)
+
+    def flush(self) -> None:
+        self._flush_pending = False
+        transport = self._transport
+        if transport is None or transport.is_closing():
+            return
+        chunks = self.protocol.data_to_send()
+        payload = b"".join(chunks)
+        if payload:
+            transport.write(payload)
+        if b"" in chunks:  # the protocol is done with the connection
+            if transport.can_write_eof():
+                transport.write_eof()
+            else:
+                transport.close()
+
+    def abort(self) -> None:
+        if self._transport is not None:
+            self._transport.abort()
+
+
+class AsyncWsConnection:
+    """One open websocket: writes from any task, replies settled by correlation id."""
+
+    def __init__(self, url: str, codec: Codec, on_push: Callable[[JSONValue], None]) -> None:
         self.url = url
         self.codec = codec
         self._on_push = on_push
         self._pending: dict[str, asyncio.Future[Reply]] = {}
-        self.alive = True
+        self.alive = False
         self.close_code: int | None = None
         self.close_reason = ""
-        self._reader = asyncio.get_running_loop().create_task(self._read_loop())
+        self._protocol = ClientProtocol(parse_uri(url), max_size=_MAX_FRAME)
+        self._wire = _Wire(self._protocol, self._on_event, self._on_lost)
+        self._handshake: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._lost: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._parts: list[bytes] = []
+        self._text = True
+
+    async def open(self, ssl_context: ssl.SSLContext | None, timeout: float) -> None:
+        """Connect and run the opening handshake (within ``timeout`` seconds)."""
+        uri = parse_uri(self.url)
+        loop = asyncio.get_running_loop()
+        await asyncio.wait_for(loop.create_connection(
+            lambda: self._wire, uri.host, uri.port, ssl=ssl_context,
+            server_hostname=uri.host if ssl_context else None,
+        ), timeout)
+        self._protocol.send_request(self._protocol.connect())
+        self._wire.flush()
+        await asyncio.wait_for(asyncio.shield(self._handshake), timeout)
+        self.alive = True
 
     async def call(self, key: str, envelope: Mapping[str, Any], timeout: float) -> Reply:
         """Send ``envelope`` and await the reply correlated by ``key`` (up to ``timeout`` s)."""
@@ -103,11 +182,11 @@ class AsyncWsConnection:
         payload = self.codec.encode(envelope)
         if LOG.isEnabledFor(logging.DEBUG):
             LOG.debug("WS SEND %s %s", redact_url(self.url), loggable(envelope))
-        try:
-            await self._socket.send(payload, text=self.codec.format == "json")
-        except (OSError, websockets.ConnectionClosed) as exc:
-            self._pending.pop(key, None)
-            raise self._dropped_error(request_sent=False) from exc
+        if self.codec.format == "json":
+            self._protocol.send_text(payload)
+        else:
+            self._protocol.send_binary(payload)
+        self._wire.soon()
         try:
             return await asyncio.wait_for(future, timeout)
         except builtins.TimeoutError:
@@ -120,12 +199,15 @@ class AsyncWsConnection:
             self._pending.pop(key, None)
 
     async def close(self) -> None:
-        """Close the connection (a close handshake) and fail what is still pending."""
-        self.alive = False
-        with contextlib.suppress(OSError, websockets.WebSocketException):
-            await self._socket.close()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._reader
+        """Close the connection (a close handshake, a second at most) and fail what is pending."""
+        if self.alive:
+            self.alive = False
+            with contextlib.suppress(websockets.WebSocketException):
+                self._protocol.send_close(1000)
+                self._wire.flush()
+            with contextlib.suppress(builtins.TimeoutError):
+                await asyncio.wait_for(asyncio.shield(self._lost), 1.0)
+        self._wire.abort()
         self._fail_pending()
 
     def _dropped_error(self, *, request_sent: bool = True) -> ConnectionError:
@@ -144,17 +226,48 @@ class AsyncWsConnection:
             if not future.done():
                 future.set_exception(error)
 
-    async def _read_loop(self) -> None:
-        try:
-            async for data in self._socket:
+    def _on_lost(self, exc: BaseException | None) -> None:
+        self.alive = False
+        self.close_code = self._protocol.close_code
+        self.close_reason = self._protocol.close_reason or (
+            f"connection lost: {type(exc).__name__}" if exc else self.close_reason)
+        if not self._handshake.done():
+            self._handshake.set_exception(ConnectionError(
+                f"Cannot connect to Zaqar at {redact_url(self.url)}: the connection closed "
+                "during the websocket handshake", url=redact_url(self.url), request_sent=False))
+        if not self._lost.done():
+            self._lost.set_result(None)
+        self._fail_pending()
+
+    def _on_event(self, event: Any) -> None:
+        if isinstance(event, Response):
+            if self._handshake.done():
+                return
+            failure = self._protocol.handshake_exc
+            if failure is None:
+                self._handshake.set_result(None)
+            else:
+                self._handshake.set_exception(ConnectionError(
+                    f"Cannot connect to Zaqar at {redact_url(self.url)}: {failure}",
+                    url=redact_url(self.url), request_sent=False))
+            return
+        if not isinstance(event, Frame) or event.opcode not in _DATA_OPCODES:
+            return  # pings are answered by the protocol; a close ends in _on_lost
+        if event.opcode is not Opcode.CONT:
+            self._text = event.opcode is Opcode.TEXT
+            self._parts = []
+        self._parts.append(bytes(event.data))
+        if event.fin:
+            data = b"".join(self._parts)
+            self._parts = []
+            if not self._text:
                 self._dispatch(data)
-        except (OSError, websockets.WebSocketException) as exc:
-            self.close_reason = f"connection lost: {type(exc).__name__}"
-        finally:
-            self.alive = False
-            self.close_code = self._socket.close_code
-            self.close_reason = self._socket.close_reason or self.close_reason
-            self._fail_pending()
+                return
+            try:
+                self._dispatch(data.decode("utf-8"))
+            except UnicodeDecodeError:
+                LOG.warning("WS RECV text frame that is not UTF-8 from %s dropped",
+                            redact_url(self.url))
 
     def _dispatch(self, data: str | bytes) -> None:
         opcode = ABNF.OPCODE_TEXT if isinstance(data, str) else ABNF.OPCODE_BINARY
@@ -281,12 +394,11 @@ class AsyncWebsocketTransport:
 
     async def _open(self) -> AsyncWsConnection:
         url = self.endpoint + "/"
+        conn = AsyncWsConnection(url, self.codec, self._on_push)
         try:
-            socket = await connect(
-                url, ssl=ws_ssl(url, self.tls), open_timeout=self.connect_timeout,
-                compression=None, max_size=_MAX_FRAME, ping_interval=None, proxy=None,
-                user_agent_header=None,
-            )
+            await conn.open(ws_ssl(url, self.tls), self.connect_timeout)
+        except ConnectionError:
+            raise
         except builtins.TimeoutError as exc:
             raise TimeoutError(
                 f"Zaqar did not accept the websocket within {self.connect_timeout}s",
@@ -300,7 +412,6 @@ class AsyncWebsocketTransport:
                 f"Cannot connect to Zaqar at {redact_url(url)}: {exc}", url=redact_url(url),
                 request_sent=False,
             ) from exc
-        conn = AsyncWsConnection(socket, url, self.codec, self._on_push)
         renew, self._renew = self._renew, False
         try:
             await self._authenticate(conn, renew)
