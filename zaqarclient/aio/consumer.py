@@ -26,8 +26,14 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from zaqarclient.errors import ZaqarError
-from zaqarclient.queues.v2.flow import ConsumerOptions, ConsumerStats, Lease, Ledger, Outcome
-from zaqarclient.transport.errors import ForbiddenError, MalformedRequest, ResourceNotFound
+from zaqarclient.queues.v2.flow import (
+    ConsumerOptions,
+    ConsumerStats,
+    Lease,
+    Ledger,
+    Outcome,
+    delete_steps,
+)
 
 if TYPE_CHECKING:
     from zaqarclient.aio.resources import Message, Queue
@@ -167,25 +173,7 @@ class Consumer:
         return asyncio.to_thread(handler, message)
 
     async def _delete(self, message: Message) -> Outcome:
-        try:
-            await message.delete()
-        except MalformedRequest:
-            # Our claim is gone (expired, or released by someone) but nobody claimed the
-            # message since: the work is done, so delete it without the claim.
-            try:
-                await message.queue.delete_message(message.id)
-            except ForbiddenError:
-                return self._lost(message)
-        except (ForbiddenError, ResourceNotFound):
-            return self._lost(message)
-        return "processed"
-
-    def _lost(self, message: Message) -> Outcome:
-        # Another consumer claimed the message meanwhile: it will be processed again
-        # there (at-least-once delivery).
-        LOG.warning("message %s was re-claimed by another consumer before deletion",
-                    message.id)
-        return "lost"
+        return await self.queue.client.run(delete_steps(message))
 
     async def _renew_loop(self) -> None:
         while True:

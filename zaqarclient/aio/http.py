@@ -31,17 +31,7 @@ def ssl_context(tls: TLSOptions) -> ssl.SSLContext | bool:
     """aiohttp's ``ssl`` argument for the auth backend's TLS settings."""
     if tls.verify is False and tls.cert is None:
         return False
-    context = ssl.create_default_context(
-        cafile=tls.verify if isinstance(tls.verify, str) else None
-    )
-    if tls.verify is False:
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    if isinstance(tls.cert, tuple):
-        context.load_cert_chain(tls.cert[0], tls.cert[1])
-    elif tls.cert:
-        context.load_cert_chain(tls.cert)
-    return context
+    return tls.ssl_context()
 
 
 def _client_timeout(timeout: Timeout) -> aiohttp.ClientTimeout:

@@ -8,16 +8,12 @@ this module only awaits the sends and the waits they ask for.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
-from typing import Protocol
+from typing import Protocol, cast
 
-from zaqarclient.auth.base import AuthBackend
 from zaqarclient.errors import ConnectionError
 from zaqarclient.transport.contract import Headers, Result
 from zaqarclient.transport.pipeline import Policies, Send, Wait
 from zaqarclient.transport.request import Request
-from zaqarclient.transport.retry import RetryPolicy
-from zaqarclient.transport.routes import Api
 
 
 class AsyncTransport(Protocol):
@@ -37,20 +33,16 @@ class AsyncTransport(Protocol):
 
 
 class AsyncPipeline(Policies):
-    """Sends requests through an asyncio transport with the client's policies."""
+    """Sends requests through an asyncio transport with the client's policies.
 
-    def __init__(
-        self,
-        transport: AsyncTransport,
-        api: Api,
-        auth: AuthBackend,
-        *,
-        client_id: str,
-        retry: RetryPolicy,
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(transport, api, auth, client_id=client_id, retry=retry, headers=headers)
-        self.transport = transport
+    Built as :class:`~zaqarclient.transport.pipeline.Policies` is, with an
+    :class:`AsyncTransport`.
+    """
+
+    @property
+    def transport(self) -> AsyncTransport:
+        """The asyncio transport every call goes through."""
+        return cast(AsyncTransport, self.describer)
 
     async def call(self, request: Request) -> Result:
         """Send ``request``; its result, or the typed error for what came back."""

@@ -51,7 +51,8 @@ from zaqarclient.transport.ws_connection import (
     CORRELATION_HEADER,
     Reply,
     loggable,
-    reply_key,
+    push,
+    read_frame,
 )
 
 LOG = logging.getLogger("zaqarclient")
@@ -67,19 +68,7 @@ def _no_connection_auth(*, renew: bool = False) -> Any:
 
 def ws_ssl(url: str, tls: TLSOptions) -> ssl.SSLContext | None:
     """The TLS context of a ``wss://`` connection (None for ``ws://``)."""
-    if not url.startswith("wss://"):
-        return None
-    context = ssl.create_default_context(
-        cafile=tls.verify if isinstance(tls.verify, str) else None
-    )
-    if tls.verify is False:
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    if isinstance(tls.cert, tuple):
-        context.load_cert_chain(tls.cert[0], tls.cert[1])
-    elif tls.cert:
-        context.load_cert_chain(tls.cert)
-    return context
+    return tls.ssl_context() if url.startswith("wss://") else None
 
 
 class _Wire(asyncio.Protocol):
@@ -271,22 +260,12 @@ class AsyncWsConnection:
 
     def _dispatch(self, data: str | bytes) -> None:
         opcode = ABNF.OPCODE_TEXT if isinstance(data, str) else ABNF.OPCODE_BINARY
-        try:
-            value = self.codec.decode(opcode, data)
-        except Exception:
-            LOG.warning("WS RECV undecodable frame from %s dropped", redact_url(self.url))
+        frame = read_frame(self.codec, opcode, data, self.url)
+        if frame is None:
             return
-        if LOG.isEnabledFor(logging.DEBUG):
-            LOG.debug("WS RECV %s %s", redact_url(self.url), loggable(value))
-        if not isinstance(value, dict):
-            LOG.warning("WS RECV unexpected %s frame dropped", type(value).__name__)
-            return
-        key = reply_key(value)
+        key, value = frame
         if key is None:
-            try:
-                self._on_push(value)
-            except Exception:
-                LOG.exception("websocket notification handler failed")
+            push(self._on_push, value)
             return
         future = self._pending.pop(key, None)
         if future is None or future.done():

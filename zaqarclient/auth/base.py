@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -60,6 +61,20 @@ class TLSOptions:
             raise ConfigurationError("auth option 'key' needs 'cert' (the client certificate)")
         client_cert: str | tuple[str, str] | None = (str(cert), str(key)) if key else cert
         return cls(verify=verify, cert=client_cert)
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """An :class:`ssl.SSLContext` with these settings (for the asyncio transports)."""
+        context = ssl.create_default_context(
+            cafile=self.verify if isinstance(self.verify, str) else None
+        )
+        if self.verify is False:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        if isinstance(self.cert, tuple):
+            context.load_cert_chain(self.cert[0], self.cert[1])
+        elif self.cert:
+            context.load_cert_chain(self.cert)
+        return context
 
 
 class AuthBackend:

@@ -29,7 +29,7 @@ import time
 from collections.abc import Generator, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Protocol, TypeAlias
+from typing import Protocol, TypeAlias, cast
 
 from zaqarclient import __version__
 from zaqarclient.auth.base import AuthBackend
@@ -193,34 +193,24 @@ class Policies:
 
 
 class Pipeline(Policies):
-    """Sends requests through ``transport`` with the client's headers, auth, retries and errors."""
+    """Sends requests through a blocking ``transport`` with the client's policies.
 
-    def __init__(
-        self,
-        transport: Transport,
-        api: Api,
-        auth: AuthBackend,
-        *,
-        client_id: str,
-        retry: RetryPolicy,
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(transport, api, auth, client_id=client_id, retry=retry, headers=headers)
-        self._transport = transport
+    Built as :class:`Policies` is, with a :class:`~zaqarclient.transport.contract.Transport`.
+    """
 
     @property
     def transport(self) -> Transport:
         """The transport every call goes through (replaceable: ``Client.mount`` wraps it)."""
-        return self._transport
+        return cast(Transport, self.describer)
 
     @transport.setter
     def transport(self, transport: Transport) -> None:
-        self._transport = self.describer = transport
+        self.describer = transport
 
     def call(self, request: Request) -> Result:
         """Send ``request``; its result, or the typed error for what came back."""
         steps = self.steps(request)
-        handle = self._transport.handle
+        handle = self.transport.handle
         step = next(steps)
         try:
             while True:
@@ -244,7 +234,7 @@ class Pipeline(Policies):
 
         The future resolves to the checked result or to the mapped error.
         """
-        transport = self._transport
+        transport = self.transport
         if not isinstance(transport, PipeliningTransport):
             raise TypeError(f"{type(transport).__name__} cannot have requests in flight")
         route = self.api.route(request.operation)

@@ -86,6 +86,33 @@ def reply_key(frame: Mapping[str, Any]) -> str | None:
     return str(key)
 
 
+def read_frame(
+    codec: Codec, opcode: int, data: bytes | str, url: str
+) -> tuple[str | None, Reply] | None:
+    """A received frame as (its reply key or None for a push, its value); None to drop it."""
+    try:
+        value = codec.decode(opcode, data)
+    except Exception:
+        LOG.warning("WS RECV undecodable frame from %s dropped", redact_url(url))
+        return None
+    if LOG.isEnabledFor(logging.DEBUG):
+        LOG.debug("WS RECV %s %s", redact_url(url), loggable(value))
+    if not isinstance(value, dict):
+        LOG.warning("WS RECV unexpected %s frame dropped", type(value).__name__)
+        return None
+    return reply_key(value), value
+
+
+def push(handler: Callable[[Any], None] | None, frame: Reply) -> None:
+    """Hand a pushed frame to ``handler``; its failure is logged, never the reader's end."""
+    if handler is None:
+        return
+    try:
+        handler(frame)
+    except Exception:
+        LOG.exception("websocket notification handler failed")
+
+
 def _settle(
     future: concurrent.futures.Future[Any],
     result: Any = None,
@@ -305,23 +332,12 @@ class WsConnection:
             self._drop(code, reason)
 
     def _dispatch(self, opcode: int, data: bytes | str) -> None:
-        try:
-            value = self.codec.decode(opcode, data)
-        except Exception:
-            LOG.warning("WS RECV undecodable frame from %s dropped", redact_url(self.url))
+        frame = read_frame(self.codec, opcode, data, self.url)
+        if frame is None:
             return
-        if LOG.isEnabledFor(logging.DEBUG):
-            LOG.debug("WS RECV %s %s", redact_url(self.url), loggable(value))
-        if not isinstance(value, dict):
-            LOG.warning("WS RECV unexpected %s frame dropped", type(value).__name__)
-            return
-        key = reply_key(value)
+        key, value = frame
         if key is None:
-            if self.on_push is not None:
-                try:
-                    self.on_push(value)
-                except Exception:
-                    LOG.exception("websocket notification handler failed")
+            push(self.on_push, value)
             return
         with self._lock:
             waiting = self._pending.pop(key, None)

@@ -31,8 +31,15 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from zaqarclient.errors import ZaqarError
-from zaqarclient.queues.v2.flow import ConsumerOptions, ConsumerStats, Lease, Ledger, Outcome
-from zaqarclient.transport.errors import ForbiddenError, MalformedRequest, ResourceNotFound
+from zaqarclient.queues.v2.flow import (
+    ConsumerOptions,
+    ConsumerStats,
+    Lease,
+    Ledger,
+    Outcome,
+    delete_steps,
+)
+from zaqarclient.queues.v2.steps import drive
 
 if TYPE_CHECKING:
     from zaqarclient.queues.v2.message import Message
@@ -193,25 +200,7 @@ class Consumer:
             self._release(release)
 
     def _delete(self, message: Message) -> Outcome:
-        try:
-            message.delete()
-        except MalformedRequest:
-            # Our claim is gone (expired, or released by someone) but nobody claimed the
-            # message since: the work is done, so delete it without the claim.
-            try:
-                message.queue.delete_message(message.id)
-            except ForbiddenError:
-                return self._lost(message)
-        except (ForbiddenError, ResourceNotFound):
-            return self._lost(message)
-        return "processed"
-
-    def _lost(self, message: Message) -> Outcome:
-        # Another consumer claimed the message meanwhile: it will be processed again
-        # there (at-least-once delivery).
-        LOG.warning("message %s was re-claimed by another consumer before deletion",
-                    message.id)
-        return "lost"
+        return drive(self.queue.client, delete_steps(message))
 
     def _renew_loop(self, done: threading.Event) -> None:
         while not done.wait(self.options.renew_check):

@@ -14,13 +14,17 @@ once all their messages are settled). It keeps the stats.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from zaqarclient.errors import ConfigurationError, ZaqarError
-from zaqarclient.transport.errors import ResourceNotFound
+from zaqarclient.queues.v2.steps import Steps
+from zaqarclient.transport.errors import ForbiddenError, MalformedRequest, ResourceNotFound
+
+LOG = logging.getLogger("zaqarclient.consumer")
 
 MessageKey = tuple[str | None, str]
 #: How a message ended: handled and deleted, its handler failed, or its claim was lost.
@@ -231,3 +235,29 @@ class Ledger:
             setattr(self.stats, outcome, getattr(self.stats, outcome) + 1)
         if not lease.waiting and not lease.running:
             self._leases.pop(str(lease.claim.id), None)
+
+
+def delete_steps(message: Any) -> Steps[Outcome]:
+    """Delete a handled message, as steps; how it ended (``processed`` or ``lost``).
+
+    If its claim is gone (expired, or released by someone) but nobody
+    claimed it since, Zaqar refuses the claim id (400): the work is done,
+    so it is deleted without the claim. If another consumer claimed it
+    (403), or it is gone (404), it was lost: it is processed again there
+    (at-least-once delivery).
+    """
+    try:
+        yield from message._delete()
+    except MalformedRequest:
+        try:
+            yield from message.queue._delete_message(message.id)
+        except ForbiddenError:
+            return _lost(message)
+    except (ForbiddenError, ResourceNotFound):
+        return _lost(message)
+    return "processed"
+
+
+def _lost(message: Any) -> Outcome:
+    LOG.warning("message %s was re-claimed by another consumer before deletion", message.id)
+    return "lost"
