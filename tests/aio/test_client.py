@@ -159,7 +159,7 @@ def test_secrets_stay_out_of_reprs_errors_and_logs(caplog: pytest.LogCaptureFixt
 
 def test_async_only_rules_are_clear_errors(server_url: str) -> None:
     client = aio.Client(server_url, conf=CONF)
-    with pytest.raises(errors.InvalidOperation, match="await queue.create"):
+    with pytest.raises(errors.InvalidOperation, match=r"await queue\.create"):
         client.queue("q", force_create=True)
     with pytest.raises(errors.InvalidOperation, match="websocket"):
         client.subscribe("q")
