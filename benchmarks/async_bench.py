@@ -16,8 +16,10 @@ spell of the machine hits them all:
 
     .venv/bin/python benchmarks/async_bench.py [--rounds 3] [--messages 2000]
 
-Prints per target the median posts/s (range), messages consumed/s and the
-p50/p99 end-to-end latency, then the ratios the asyncio API aims at.
+Prints per target the median posts/s (range), messages consumed/s, the
+p50/p99 end-to-end latency and the client process's CPU time per message
+(post, claim, delete: what the client costs, whatever the server's speed),
+then the ratios the asyncio API aims at.
 """
 
 from __future__ import annotations
@@ -45,14 +47,16 @@ def _conf(project: str) -> dict[str, Any]:
 
 
 def _summary(count: int, post_seconds: float, total_seconds: float,
-             latencies: list[float]) -> dict[str, float]:
+             latencies: list[float], cpu_seconds: float) -> dict[str, float]:
     ordered = sorted(latencies)
 
     def pct(p: float) -> float:
         return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000 if ordered else 0.0
 
     return {"posts_per_s": count / post_seconds, "consumed_per_s": len(ordered) / total_seconds,
-            "p50_ms": pct(0.50), "p99_ms": pct(0.99), "consumed": float(len(ordered))}
+            "p50_ms": pct(0.50), "p99_ms": pct(0.99), "consumed": float(len(ordered)),
+            # The client process's CPU per message (posted, claimed and deleted).
+            "cpu_ms_per_message": cpu_seconds * 1000 / count}
 
 
 # -- threads (the sync client, or python-zaqarclient in its own interpreter) --------
@@ -98,7 +102,7 @@ def threaded(url: str, count: int, producers: int, consumers: int,
                         return
                 time.sleep(0.01)
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     consumer_threads = [threading.Thread(target=consume) for _ in range(consumers)]
     for thread in consumer_threads:
         thread.start()
@@ -122,7 +126,8 @@ def threaded(url: str, count: int, producers: int, consumers: int,
     posted.set()
     for thread in consumer_threads:
         thread.join(120)
-    return _summary(count, post_seconds, time.perf_counter() - started, latencies)
+    return _summary(count, post_seconds, time.perf_counter() - started, latencies,
+                    time.process_time() - cpu)
 
 
 def _known_conf() -> frozenset[str]:
@@ -168,13 +173,14 @@ async def asyncio_run(url: str, count: int, producers: int, consumers: int) -> d
                         return
                     await asyncio.sleep(0.01)
 
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         consuming = [asyncio.create_task(consume()) for _ in range(consumers)]
         await asyncio.gather(*(produce() for _ in range(producers)))
         post_seconds = time.perf_counter() - started
         posted.set()
         await asyncio.wait_for(asyncio.gather(*consuming), 120)
-        return _summary(count, post_seconds, time.perf_counter() - started, latencies)
+        return _summary(count, post_seconds, time.perf_counter() - started, latencies,
+                        time.process_time() - cpu)
 
 
 # -- the driver ---------------------------------------------------------------------
@@ -233,7 +239,8 @@ def main() -> None:
                 results[name].append(figures)
                 print(f"round {number + 1} {name:18s} {figures['posts_per_s']:7.0f} posts/s "
                       f"{figures['consumed_per_s']:7.0f} consumed/s p50 {figures['p50_ms']:7.1f}"
-                      f" ms p99 {figures['p99_ms']:7.1f} ms", flush=True)
+                      f" ms p99 {figures['p99_ms']:7.1f} ms cpu "
+                      f"{figures['cpu_ms_per_message']:.2f} ms/message", flush=True)
     print()
     medians: dict[str, float] = {}
     for name, runs in results.items():
@@ -242,7 +249,9 @@ def main() -> None:
         print(f"{name:18s} posts/s {medians[name]:7.0f} ({min(posts):.0f}-{max(posts):.0f})  "
               f"consumed/s {statistics.median(r['consumed_per_s'] for r in runs):7.0f}  "
               f"p50 {statistics.median(r['p50_ms'] for r in runs):7.1f} ms  "
-              f"p99 {statistics.median(r['p99_ms'] for r in runs):7.1f} ms")
+              f"p99 {statistics.median(r['p99_ms'] for r in runs):7.1f} ms  "
+              f"client cpu {statistics.median(r['cpu_ms_per_message'] for r in runs):.2f} "
+              "ms/message")
     for ours, theirs, target in (("async-http", "sync-threads", 2.0),
                                  ("async-http", "pzc-threads", None),
                                  ("async-ws", "sync-ws-pipelined", 1.0)):
