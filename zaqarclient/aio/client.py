@@ -36,6 +36,7 @@ from zaqarclient.queues.v2.subscription import listing_item
 from zaqarclient.queues.versions import api_for
 from zaqarclient.transport.contract import JSONObject, JSONValue, Result
 from zaqarclient.transport.request import QueryValue, Request
+from zaqarclient.transport.retry import RetryPolicy
 
 T = TypeVar("T")
 
@@ -133,7 +134,7 @@ class Client(ClientBase):
         return self._pipeline.transport
 
     @property
-    def retry_policy(self) -> Any:
+    def retry_policy(self) -> RetryPolicy:
         """When and how calls are resent."""
         return self._pipeline.retry
 

@@ -39,6 +39,7 @@ from zaqarclient.transport.request import Request
 from zaqarclient.transport.timeouts import parse_timeout
 from zaqarclient.transport.ws import (
     ConnectionAuth,
+    _no_connection_auth,
     authentication,
     envelope_headers,
     reply_status,
@@ -59,11 +60,6 @@ LOG = logging.getLogger("zaqarclient")
 #: Zaqar's largest answers (a 20-message page of 256 KiB bodies) fit with room to spare.
 _MAX_FRAME = 16 * 1024 * 1024
 _DATA_OPCODES = frozenset({Opcode.TEXT, Opcode.BINARY, Opcode.CONT})
-
-
-def _no_connection_auth(*, renew: bool = False) -> Any:
-    return
-    yield {}
 
 
 def ws_ssl(url: str, tls: TLSOptions) -> ssl.SSLContext | None:
