@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 import zaqarclient.aio
-from tests.conftest import Backend, new_project
+from tests.conftest import BACKENDS, Backend, new_project
 from zaqarclient.queues.v2.flow import ConsumerStats
 
 Handler = Callable[[Any], object]
@@ -254,3 +254,40 @@ def test_stop_drains_running_handlers_and_releases_the_rest(
     # The four never started were released: claimable at once.
     again = reference_backend.client(project).queue("drain").claim(limit=10)
     assert sorted(m.body for m in again) == [1, 2, 3, 4]
+
+
+@pytest.mark.skipif("real" not in BACKENDS, reason="ZAQARCLIENT_BACKENDS leaves real Zaqar out")
+def test_on_real_zaqar_handlers_slower_than_the_ttl_keep_their_messages(
+    real_zaqar_v2: Any,
+) -> None:
+    """Real time, so one claim ttl (Zaqar's shortest, 60 s) rather than three; both consumers
+    run side by side in the same minute."""
+    backend = Backend("real", real_zaqar_v2.url)
+    project = new_project()
+    outcomes: dict[str, tuple[ConsumerStats, list[Any]]] = {}
+
+    def consume(kind: str) -> None:
+        name = "slow-" + kind
+        backend.client(project).queue(name).post({"body": kind})
+        probe = backend.client(project).queue(name)
+        second_deliveries: list[Any] = []
+
+        def slow(_: Any) -> None:
+            deadline = time.monotonic() + 65  # past the claim's 60 s
+            while time.monotonic() < deadline:
+                second_deliveries.extend(probe.claim(ttl=60, grace=60, limit=5))
+                time.sleep(5)
+
+        stats = Run(kind, backend, project, name)(slow, ttl=60, grace=60, renew_check=1.0)
+        outcomes[kind] = (stats, second_deliveries)
+
+    workers = [threading.Thread(target=consume, args=(kind,)) for kind in ("sync", "asyncio")]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+    for kind in ("sync", "asyncio"):
+        stats, second_deliveries = outcomes[kind]
+        assert second_deliveries == [], kind
+        assert (stats.processed, stats.lost, stats.renewal_failures) == (1, 0, 0), kind
+        assert stats.renewed >= 2, kind  # at 30 s and 60 s
