@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from zaqarclient.server import signing
 from zaqarclient.server.clock import Clock, SystemClock
-from zaqarclient.server.config import Config
+from zaqarclient.server.config import Config, Token
 from zaqarclient.server.context import Ctx
 from zaqarclient.server.ids import request_id
 from zaqarclient.server.negotiation import accepts_json, add_default_type, error_response
@@ -128,17 +128,10 @@ class App:
 
             return versions(self)
         headers = req.headers
-        signed = bool(headers.get("url-signature"))
-        token_roles: tuple[str, ...] | None = None
-        token_project: str | None = None
-        if self.config.tokens and not signed and "extra-spec" not in headers:
-            token = self.config.tokens.get(headers.get("x-auth-token", ""))
-            if token is None:
-                return ServerResponse(401, [
-                    ("content-type", JSON_CT),
-                    ("www-authenticate", 'Keystone uri="http://127.0.0.1/identity"'),
-                ], _UNAUTHORIZED)
-            token_project, token_roles = token.project, token.roles
+        signature = headers.get("url-signature")
+        token = self._token(headers, path, signature)
+        if isinstance(token, ServerResponse):
+            return token
         found = None
         for router in self.routers:
             if path.startswith(router.prefix):
@@ -149,10 +142,12 @@ class App:
             raise HTTPError(404, "404 Not Found")
         route, params = found
         ctx = Ctx(self, req, path, params, router.prefix)
-        if router.prefix == "/v2" and "url-signature" in headers:
-            signed = True  # Zaqar 23 verifies a present but empty signature (21 skips it)
-        if signed and not signing.verify_request(self, req, path):
-            raise HTTPError(404, "404 Not Found")
+        # Zaqar 23 verifies a present but empty signature on /v2 (21 skips an empty one).
+        signed = bool(signature) or (router.prefix == "/v2" and signature is not None)
+        if signed:
+            project = token.project if token else headers.get("x-project-id")
+            if not signing.verify_request(self, req, path, project):
+                raise HTTPError(404, "404 Not Found")
         if ctx.clen is not None and headers.get("content-type", "").lower() == _FORM:
             raise HTTPError(
                 400, "Invalid Content-Type",
@@ -164,12 +159,16 @@ class App:
             raise _NOT_ACCEPTABLE
         self._check_client_id(headers.get("client-id"), router.client_id_header)
         ctx.client_id = headers["client-id"]
-        if token_project is None:
+        if token is None:
             ctx.project = self._project(headers, router.project_headers)
         else:
-            ctx.project = token_project
-        roles = headers.get("x-roles", "") if token_roles is None else ",".join(token_roles)
-        ctx.roles = tuple(r.strip() for r in roles.split(",") if r.strip())
+            ctx.project = token.project
+        if token is not None:
+            ctx.roles = token.roles
+        elif not self.config.tokens:
+            roles = headers.get("x-roles", "")
+            ctx.roles = tuple(r.strip() for r in roles.split(",") if r.strip())
+        # else: a signed URL in token mode is anonymous; it gets no roles from headers.
         if route.has_queue and not valid_name(params["queue_name"], ctx.project, self.config):
             raise invalid_queue_id("queue")
         if route.has_topic and not valid_name(params["topic_name"], ctx.project, self.config):
@@ -191,6 +190,27 @@ class App:
         ):
             raise forbidden()
         return handler(ctx)
+
+    def _token(
+        self, headers: Mapping[str, str], path: str, signature: str | None
+    ) -> Token | ServerResponse | None:
+        """The token-auth check, as keystonemiddleware sits in front of Zaqar.
+
+        Only a signed URL stands in for a token, and only on /v2: Zaqar 23
+        lets a request carrying ``URL-Signature`` past keystone (the signed-URL
+        hook then verifies it), Zaqar 21 sends every /v1* request through
+        keystone. Any other header, ``EXTRA-SPEC`` included, changes nothing.
+        Returns the caller's token, the 401 answer, or None (no token needed).
+        """
+        if not self.config.tokens or (signature is not None and not path.startswith("/v1")):
+            return None
+        token = self.config.tokens.get(headers.get("x-auth-token", ""))
+        if token is None:
+            return ServerResponse(401, [
+                ("content-type", JSON_CT),
+                ("www-authenticate", 'Keystone uri="http://127.0.0.1/identity"'),
+            ], _UNAUTHORIZED)
+        return token
 
     def _check_client_id(self, client_id: str | None, header: str) -> None:
         if client_id is None:

@@ -9,7 +9,6 @@ the socket.
 
 from __future__ import annotations
 
-import hmac
 import json
 import uuid
 from collections.abc import Callable
@@ -106,7 +105,9 @@ class WsSession:
         if action == "authenticate":
             return self._authenticate(headers)
         if tokens and not self.authenticated:
-            if "URL-Signature" not in headers or not self._signed(str(action), headers):
+            if "URL-Signature" not in headers or not self._signed(
+                str(action), headers, payload.get("body")
+            ):
                 return _envelope(request, 403, {"error": "Not authentified."})
         elif tokens and headers.get("X-Project-ID") != self.auth_project:
             return _envelope(request, 403, {"error": "Not authenticated."})
@@ -153,21 +154,35 @@ class WsSession:
         self.auth_project = token.project
         return _envelope(request, 200, {"message": "Authentified."})
 
-    def _signed(self, action: str, headers: dict[str, Any]) -> bool:
+    def _signed(self, action: str, headers: dict[str, Any], body: Any) -> bool:
+        """A valid signed URL for this action and for the queue named in the body.
+
+        Zaqar checks only the signature and the method here; the queue in the
+        body is not compared with the signed paths, so a URL signed for one
+        queue opens every queue of the project. This server also requires one
+        signed path to cover the HTTP path of the action.
+        """
         method = _SIGNED_METHODS.get(action)
         methods = headers.get("URL-Methods")
+        paths = headers.get("URL-Paths")
         key = self.app.config.secret_key
         if not method or not key or not isinstance(methods, list) or method not in methods:
             return False
         try:
             expected = signing.sign(
-                key, headers.get("URL-Paths"),  # type: ignore[arg-type]
+                key, paths,  # type: ignore[arg-type]
                 project=headers.get("X-Project-ID"),
                 methods=methods, expires=headers.get("URL-Expires"), now=self.app.clock.now(),
             )
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, OverflowError):
             return False
-        return hmac.compare_digest(expected["signature"], str(headers.get("URL-Signature")))
+        if not signing.same_signature(expected["signature"], headers.get("URL-Signature")):
+            return False
+        fields = body if isinstance(body, dict) else {}
+        target = f"/v2/queues/{fields.get('queue_name')}/messages"
+        if action in ("message_get", "message_delete"):
+            target += f"/{fields.get('message_id')}"
+        return signing.authorizes(expected["paths"], target)
 
     # ---------------------------------------------------------------- notifications
 
