@@ -9,7 +9,8 @@ CLI_ENTRY_POINTS = runpy.run_path("zaqarclient/osc/entry_points.py")["ENTRY_POIN
 
 WEBSOCKET = ["websocket-client>=1.6", "msgpack>=1.0"]
 # uvicorn 0.35 brought the websockets-sansio protocol the reference server runs on.
-SERVER = ["uvicorn>=0.35", "httptools>=0.6", "websockets>=13", "msgpack>=1.0"]
+# google-re2 evaluates the queue listing's user-supplied `name` regex in linear time.
+SERVER = ["uvicorn>=0.35", "httptools>=0.6", "websockets>=13", "msgpack>=1.0", "google-re2>=1.1"]
 CLI = ["osc-lib>=2.1.0", "cliff>=4.0"]
 TEST = [
     "pytest>=8",
@@ -20,6 +21,7 @@ TEST = [
     "types-requests",
     "trustme>=1.0",
     "python-openstackclient>=6.0",
+    "hypothesis>=6.100",
 ]
 DOCS = ["sphinx>=7", *CLI]
 

@@ -8,6 +8,7 @@ and a queue name. Semantics follow Zaqar's MongoDB driver.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any, NamedTuple, Protocol
 
 
@@ -157,8 +158,8 @@ class Storage(Protocol):
     def queue_set_metadata(self, scope: str, name: str, metadata: dict[str, Any]) -> None: ...
     def queue_delete(self, scope: str, name: str) -> None: ...
     def queue_list(
-        self, scope: str, marker: str | None, limit: int, name_regex: str | None,
-        filters: dict[str, Any],
+        self, scope: str, marker: str | None, limit: int,
+        name_filter: Callable[[str], bool] | None, filters: dict[str, Any],
     ) -> list[QueueRecord]: ...
     def queue_count(self, scope: str) -> int: ...
     def queue_stats(self, scope: str, name: str) -> Stats: ...

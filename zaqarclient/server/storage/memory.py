@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import copy
-import re
 from typing import Any
 
 from zaqarclient.server.clock import Clock
 from zaqarclient.server.ids import normalize_oid
+from zaqarclient.server.name_filter import NameFilter
 from zaqarclient.server.storage.base import (
     Conflict,
     Flavor,
@@ -15,7 +15,6 @@ from zaqarclient.server.storage.base import (
     Pool,
     QueueRecord,
     Stats,
-    StorageError,
     Subscription,
 )
 from zaqarclient.server.storage.journal import Journal, NullJournal
@@ -91,13 +90,9 @@ class MemoryStorage(MessageOps):
             self._journal.queue_deleted(scope, name)
 
     def queue_list(
-        self, scope: str, marker: str | None, limit: int, name_regex: str | None,
+        self, scope: str, marker: str | None, limit: int, name_filter: NameFilter | None,
         filters: dict[str, Any],
     ) -> list[QueueRecord]:
-        try:
-            pattern = re.compile(".*" + name_regex) if name_regex else None
-        except re.error as exc:
-            raise StorageError(str(exc)) from None
         with self._lock:
             names = sorted(
                 (k[1] for k in self._queues if k[0] == scope),
@@ -107,7 +102,7 @@ class MemoryStorage(MessageOps):
             for name in names:
                 if marker is not None and name.encode() <= marker.encode():
                     continue
-                if pattern is not None and not pattern.match(name):
+                if name_filter is not None and not name_filter(name):
                     continue
                 record = self._queues[(scope, name)]
                 meta = record.metadata

@@ -7,6 +7,7 @@ from typing import Any
 
 from zaqarclient.server import views
 from zaqarclient.server.context import Ctx
+from zaqarclient.server.name_filter import InvalidNameFilter, compile_name_filter
 from zaqarclient.server.protocol import (
     HTTPError,
     ServerResponse,
@@ -58,10 +59,14 @@ def list_queues(ctx: Ctx) -> ServerResponse:
     name = q.get("name")
     with_count = False if topic else q.get_bool("with_count")
     limit = page_limit(limit, ctx.app.config.max_queues_per_page, queue_style=True)
+    try:
+        name_filter = compile_name_filter(name) if name else None
+    except InvalidNameFilter as exc:
+        raise bad_request_api(str(exc)) from None
     store = ctx.app.storage
     scope_ = ctx.project if not topic else scope_for_topics(ctx)
     try:
-        records = store.queue_list(scope_, marker, limit, name, filters)
+        records = store.queue_list(scope_, marker, limit, name_filter, filters)
         count = store.queue_count(scope_) if with_count else 0
     except StorageError:
         raise unavailable("Queues could not be listed.") from None
