@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 from typing import Any
 
 from zaqarclient.server.clock import Clock
+from zaqarclient.server.documents import copy_document
 from zaqarclient.server.ids import normalize_oid
 from zaqarclient.server.name_filter import NameFilter
 from zaqarclient.server.storage.base import (
@@ -19,6 +20,20 @@ from zaqarclient.server.storage.base import (
 )
 from zaqarclient.server.storage.journal import Journal, NullJournal
 from zaqarclient.server.storage.memory_messages import Bucket, MessageOps
+
+
+def _copy_sub(sub: Subscription) -> Subscription:
+    return dataclasses.replace(sub, options=copy_document(sub.options))
+
+
+def _copy_pool(pool: Pool) -> Pool:
+    return dataclasses.replace(pool, options=copy_document(pool.options))
+
+
+def _copy_flavor(flavor: Flavor) -> Flavor:
+    return dataclasses.replace(
+        flavor, pool_list=list(flavor.pool_list), capabilities=copy_document(flavor.capabilities)
+    )
 
 
 class MemoryStorage(MessageOps):
@@ -60,21 +75,21 @@ class MemoryStorage(MessageOps):
             key = (scope, name)
             if key in self._queues:
                 return False
-            record = self._queues[key] = QueueRecord(scope, name, copy.deepcopy(metadata))
+            record = self._queues[key] = QueueRecord(scope, name, copy_document(metadata))
             self._journal.queue_saved(record)
             return True
 
     def queue_get(self, scope: str, name: str) -> dict[str, Any] | None:
         with self._lock:
             record = self._queues.get((scope, name))
-            return None if record is None else copy.deepcopy(record.metadata)
+            return None if record is None else copy_document(record.metadata)
 
     def queue_set_metadata(self, scope: str, name: str, metadata: dict[str, Any]) -> None:
         with self._tx():
             record = self._queues.get((scope, name))
             if record is None:
                 raise Missing(f"Queue {name} does not exist for project {scope}")
-            record.metadata = copy.deepcopy(metadata)
+            record.metadata = copy_document(metadata)
             self._journal.queue_saved(record)
 
     def queue_delete(self, scope: str, name: str) -> None:
@@ -108,7 +123,7 @@ class MemoryStorage(MessageOps):
                 meta = record.metadata
                 if any(k not in meta or meta[k] != v for k, v in filters.items()):
                     continue
-                out.append(QueueRecord(scope, name, copy.deepcopy(meta)))
+                out.append(QueueRecord(scope, name, copy_document(meta)))
                 if len(out) >= limit:
                     break
             return out
@@ -155,27 +170,27 @@ class MemoryStorage(MessageOps):
                 if (sub.scope, sub.queue, sub.subscriber) == (
                     scope, name, subscriber
                 ) and self._live_sub(sub.id, now) is not None:
-                    return copy.deepcopy(sub), False
+                    return _copy_sub(sub), False
             sub = Subscription(
-                self._ids.new(now), scope, name, subscriber, ttl, copy.deepcopy(options),
+                self._ids.new(now), scope, name, subscriber, ttl, copy_document(options),
                 now, now + ttl,
             )
             self._subs[sub.id] = sub
             self._journal.subscription_saved(sub)
-            return copy.deepcopy(sub), True
+            return _copy_sub(sub), True
 
     def subscription_get(self, scope: str, name: str | None, sid: str) -> Subscription | None:
         with self._tx() as now:
             sub = self._live_sub(sid, now)
             if sub is None or sub.scope != scope or (name is not None and sub.queue != name):
                 return None
-            return copy.deepcopy(sub)
+            return _copy_sub(sub)
 
     def subscriptions_for(self, scope: str, name: str) -> list[Subscription]:
         """Every live subscription of a queue (for notifications)."""
         with self._tx() as now:
             return [
-                copy.deepcopy(s) for s in list(self._subs.values())
+                _copy_sub(s) for s in list(self._subs.values())
                 if s.scope == scope and s.queue == name and self._live_sub(s.id, now)
             ]
 
@@ -191,7 +206,7 @@ class MemoryStorage(MessageOps):
                     continue
                 if self._live_sub(sub.id, now) is None:
                     continue
-                out.append(copy.deepcopy(sub))
+                out.append(_copy_sub(sub))
                 if len(out) >= limit:
                     break
             return out
@@ -213,7 +228,7 @@ class MemoryStorage(MessageOps):
                 sub.ttl = fields["ttl"]
                 sub.expires = now + sub.ttl
             if "options" in fields:
-                sub.options = copy.deepcopy(fields["options"])
+                sub.options = copy_document(fields["options"])
             self._journal.subscription_saved(sub)
 
     def subscription_delete(self, scope: str, name: str, sid: str) -> None:
@@ -231,7 +246,7 @@ class MemoryStorage(MessageOps):
                 raise Missing(f"Subscription {sid} does not exist")
             sub.confirmed = confirmed
             self._journal.subscription_saved(sub)
-            return copy.deepcopy(sub)
+            return _copy_sub(sub)
 
     # ---------------------------------------------------------- pools, flavors
 
@@ -240,18 +255,18 @@ class MemoryStorage(MessageOps):
             for other in self._pools.values():
                 if other.uri == pool.uri and other.name != pool.name:
                     raise Conflict("The database URI is in use by another pool.")
-            self._pools[pool.name] = copy.deepcopy(pool)
+            self._pools[pool.name] = _copy_pool(pool)
             self._journal.pool_saved(pool)
 
     def pool_get(self, name: str) -> Pool | None:
         with self._lock:
             pool = self._pools.get(name)
-            return None if pool is None else copy.deepcopy(pool)
+            return None if pool is None else _copy_pool(pool)
 
     def pool_list(self, marker: str | None, limit: int) -> list[Pool]:
         with self._lock:
             names = sorted(n for n in self._pools if marker is None or n > marker)
-            return [copy.deepcopy(self._pools[n]) for n in names[:limit]]
+            return [_copy_pool(self._pools[n]) for n in names[:limit]]
 
     def pool_delete(self, name: str) -> None:
         with self._tx():
@@ -260,20 +275,20 @@ class MemoryStorage(MessageOps):
 
     def flavor_put(self, flavor: Flavor) -> None:
         with self._tx():
-            self._flavors[(flavor.scope, flavor.name)] = copy.deepcopy(flavor)
+            self._flavors[(flavor.scope, flavor.name)] = _copy_flavor(flavor)
             self._journal.flavor_saved(flavor)
 
     def flavor_get(self, scope: str, name: str) -> Flavor | None:
         with self._lock:
             flavor = self._flavors.get((scope, name))
-            return None if flavor is None else copy.deepcopy(flavor)
+            return None if flavor is None else _copy_flavor(flavor)
 
     def flavor_list(self, scope: str, marker: str | None, limit: int) -> list[Flavor]:
         with self._lock:
             names = sorted(
                 n for s, n in self._flavors if s == scope and (marker is None or n > marker)
             )
-            return [copy.deepcopy(self._flavors[(scope, n)]) for n in names[:limit]]
+            return [_copy_flavor(self._flavors[(scope, n)]) for n in names[:limit]]
 
     def flavor_delete(self, scope: str, name: str) -> None:
         with self._tx():

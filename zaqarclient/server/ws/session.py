@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgpack
 
-from zaqarclient.server import signing
+from zaqarclient.server import documents, signing
 from zaqarclient.server.ws.actions import HANDLERS, Call, Failure, Reply
 from zaqarclient.server.ws.schema import ACTIONS, valid
 
@@ -71,10 +71,21 @@ class WsSession:
 
     def handle(self, data: Frame, binary: bool) -> Frame | None:
         """Answer one frame; None when Zaqar would send nothing."""
+        kind = "binary (MessagePack)" if binary else "text (JSON)"
         try:
-            payload = msgpack.unpackb(data, raw=False) if binary else json.loads(data)
+            if binary:
+                payload = msgpack.unpackb(data, raw=False)
+                documents.check_decoded(payload)
+            else:
+                payload = json.loads(data)
+                documents.check_text(str(data), payload)
+        except RecursionError:
+            error = f"Can't decode {kind} request. {documents.too_deep()}"
+            return encode(_envelope(_bare_request(), 400, {"error": error}), binary)
+        except documents.DocumentError as exc:
+            error = f"Can't decode {kind} request. {exc}"
+            return encode(_envelope(_bare_request(), 400, {"error": error}), binary)
         except Exception as exc:
-            kind = "binary (MessagePack)" if binary else "text (JSON)"
             error = f"Can't decode {kind} request. {type(exc).__name__}: {exc}"
             return encode(_envelope(_bare_request(), 400, {"error": error}), binary)
         if not isinstance(payload, dict):
