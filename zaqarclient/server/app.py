@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping
+from urllib.parse import quote
 
 from zaqarclient.server import signing
 from zaqarclient.server.clock import Clock, SystemClock
@@ -57,6 +58,8 @@ _FALCON_METHODS = frozenset((
     "UNCHECKIN", "UNLOCK", "UPDATE", "VERSION-CONTROL", "QUERY", "WEBSOCKET",
 ))
 _BAD_METHOD = HTTPError(400, "Bad request", "Invalid HTTP method")
+# What falcon's uri.encode leaves alone in a Location: RFC 3986 reserved characters and %.
+_URI_SAFE = ":/?#[]@!$&'()*+,;=%~"
 _UNAUTHORIZED = dumps({"error": {
     "code": 401, "title": "Unauthorized",
     "message": "The request you have made requires authentication.",
@@ -108,7 +111,12 @@ class App:
             # for a bare 200: no body, no content type, no request id.
             return ServerResponse(200)
         add_default_type(resp)
-        resp.headers.append(("x-openstack-request-id", request_id()))
+        headers = resp.headers
+        for index, (name, value) in enumerate(headers):
+            if name == "location":
+                # falcon percent-encodes Location (a queue name may end in a newline).
+                headers[index] = (name, quote(value, safe=_URI_SAFE))
+        headers.append(("x-openstack-request-id", request_id()))
         return resp
 
     def _dispatch(self, req: ServerRequest) -> ServerResponse:
