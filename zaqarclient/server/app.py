@@ -27,10 +27,12 @@ from zaqarclient.server.protocol import (
     dumps,
     forbidden,
     invalid_queue_id,
+    storage_unavailable,
 )
 from zaqarclient.server.request import decode_path
 from zaqarclient.server.routing import Router
 from zaqarclient.server.storage import Storage, open_storage
+from zaqarclient.server.storage.base import StorageUnavailable
 from zaqarclient.server.validation import valid_name
 
 LOG = logging.getLogger("zaqarclient.server")
@@ -101,6 +103,8 @@ class App:
             resp = self._dispatch(req)
         except HTTPError as err:
             resp = error_response(err, req.headers.get("accept"))
+        except StorageUnavailable as exc:
+            resp = error_response(storage_unavailable(exc), req.headers.get("accept"))
         except Exception as exc:  # an internal error is a 500, as falcon does
             LOG.exception("unhandled error for %s %s", req.method, req.path)
             resp = ServerResponse(500, [("content-type", JSON_CT)], dumps(

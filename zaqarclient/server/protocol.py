@@ -126,6 +126,11 @@ def unavailable(description: str) -> HTTPError:
     )
 
 
+def storage_unavailable(reason: object) -> HTTPError:
+    """The 503 of an operation the store could not make durable (and did not apply)."""
+    return unavailable(f"The storage is unavailable: {reason}; the request was not applied.")
+
+
 def invalid_queue_id(kind: str = "queue") -> HTTPError:
     return HTTPError(
         400,

@@ -123,6 +123,14 @@ class StorageError(Exception):
     """Base class of the errors a storage raises for handlers to map."""
 
 
+class StorageUnavailable(Exception):
+    """The store could not make a change durable; nothing of the operation was applied.
+
+    Not a `StorageError`: handlers map those to answers of their own, while
+    this one always becomes a 503 that says the change was not made.
+    """
+
+
 class NotClaimed(StorageError):
     """A claim id was given but the message is not currently claimed."""
 

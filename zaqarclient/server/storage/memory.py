@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any
 
 from zaqarclient.server.clock import Clock
@@ -19,7 +20,10 @@ from zaqarclient.server.storage.base import (
     Subscription,
 )
 from zaqarclient.server.storage.journal import Journal, NullJournal
-from zaqarclient.server.storage.memory_messages import Bucket, MessageOps
+from zaqarclient.server.storage.memory_messages import MessageOps
+from zaqarclient.server.storage.state import Bucket
+
+_SUB_FIELDS = ("subscriber", "ttl", "expires", "options")
 
 
 def _copy_sub(sub: Subscription) -> Subscription:
@@ -56,7 +60,13 @@ class MemoryStorage(MessageOps):
             bucket = self._buckets.setdefault((msg.scope, msg.queue), Bucket())
             bucket.counter = max(bucket.counter, msg.marker)
             self._add(bucket, msg)
+        held = {m.claim_id for b in self._buckets.values() for m in b.messages.values()}
         for claim in snap.claims:
+            if claim.id not in held:
+                # Its messages are gone (journals written before claims were dropped with
+                # their last message kept such rows).
+                self._journal.claim_deleted(claim.id)
+                continue
             self._claims[claim.id] = claim
             for key in {(claim.scope, claim.queue)} | {
                 (m.scope, m.queue) for b in self._buckets.values()
@@ -67,6 +77,7 @@ class MemoryStorage(MessageOps):
             self._subs[sub.id] = sub
         self._pools = {p.name: p for p in snap.pools}
         self._flavors = {(f.scope, f.name): f for f in snap.flavors}
+        self._journal.commit()
 
     # ------------------------------------------------------------------ queues
 
@@ -75,6 +86,7 @@ class MemoryStorage(MessageOps):
             key = (scope, name)
             if key in self._queues:
                 return False
+            self._undo.put(self._queues, key)
             record = self._queues[key] = QueueRecord(scope, name, copy_document(metadata))
             self._journal.queue_saved(record)
             return True
@@ -89,18 +101,23 @@ class MemoryStorage(MessageOps):
             record = self._queues.get((scope, name))
             if record is None:
                 raise Missing(f"Queue {name} does not exist for project {scope}")
+            self._undo.fields(record, ("metadata",))
             record.metadata = copy_document(metadata)
             self._journal.queue_saved(record)
 
     def queue_delete(self, scope: str, name: str) -> None:
         with self._tx():
             key = (scope, name)
-            if self._queues.pop(key, None) is None:
+            if key not in self._queues:
                 return
+            self._undo.put(self._queues, key)
+            del self._queues[key]
+            self._undo.put(self._buckets, key)
             bucket = self._buckets.pop(key, None)
             if bucket is not None:
                 for cid in bucket.claims:
                     if (claim := self._claims.get(cid)) and (claim.scope, claim.queue) == key:
+                        self._undo.put(self._claims, cid)
                         del self._claims[cid]
             self._journal.queue_deleted(scope, name)
 
@@ -157,6 +174,7 @@ class MemoryStorage(MessageOps):
         key = normalize_oid(sid)
         sub = self._subs.get(key) if key else None
         if sub is not None and sub.expires <= now:
+            self._undo.put(self._subs, sub.id)
             del self._subs[sub.id]
             self._journal.subscription_deleted(sub.id)
             return None
@@ -175,6 +193,7 @@ class MemoryStorage(MessageOps):
                 self._ids.new(now), scope, name, subscriber, ttl, copy_document(options),
                 now, now + ttl,
             )
+            self._undo.put(self._subs, sub.id)
             self._subs[sub.id] = sub
             self._journal.subscription_saved(sub)
             return _copy_sub(sub), True
@@ -218,6 +237,7 @@ class MemoryStorage(MessageOps):
             sub = self._live_sub(sid, now)
             if sub is None or sub.scope != scope or sub.queue != name:
                 raise Missing(f"Subscription {sid} does not exist")
+            self._undo.fields(sub, _SUB_FIELDS)
             subscriber = fields.get("subscriber")
             if subscriber is not None and subscriber != sub.subscriber:
                 for other in self._subs.values():
@@ -236,6 +256,7 @@ class MemoryStorage(MessageOps):
             key = normalize_oid(sid)
             sub = self._subs.get(key) if key else None
             if sub is not None and sub.scope == scope and sub.queue == name:
+                self._undo.put(self._subs, sub.id)
                 del self._subs[sub.id]
                 self._journal.subscription_deleted(sub.id)
 
@@ -244,6 +265,7 @@ class MemoryStorage(MessageOps):
             sub = self._live_sub(sid, now)
             if sub is None or sub.scope != scope:
                 raise Missing(f"Subscription {sid} does not exist")
+            self._undo.fields(sub, ("confirmed",))
             sub.confirmed = confirmed
             self._journal.subscription_saved(sub)
             return _copy_sub(sub)
@@ -255,6 +277,7 @@ class MemoryStorage(MessageOps):
             for other in self._pools.values():
                 if other.uri == pool.uri and other.name != pool.name:
                     raise Conflict("The database URI is in use by another pool.")
+            self._undo.put(self._pools, pool.name)
             self._pools[pool.name] = _copy_pool(pool)
             self._journal.pool_saved(pool)
 
@@ -270,11 +293,13 @@ class MemoryStorage(MessageOps):
 
     def pool_delete(self, name: str) -> None:
         with self._tx():
+            self._undo.put(self._pools, name)
             if self._pools.pop(name, None) is not None:
                 self._journal.pool_deleted(name)
 
     def flavor_put(self, flavor: Flavor) -> None:
         with self._tx():
+            self._undo.put(self._flavors, (flavor.scope, flavor.name))
             self._flavors[(flavor.scope, flavor.name)] = _copy_flavor(flavor)
             self._journal.flavor_saved(flavor)
 
@@ -292,6 +317,7 @@ class MemoryStorage(MessageOps):
 
     def flavor_delete(self, scope: str, name: str) -> None:
         with self._tx():
+            self._undo.put(self._flavors, (scope, name))
             if self._flavors.pop((scope, name), None) is not None:
                 self._journal.flavor_deleted(scope, name)
 
@@ -314,12 +340,10 @@ class MemoryStorage(MessageOps):
     def reset(self) -> None:
         """Drop all state (the id generator and journal stay)."""
         with self._tx():
-            self._queues.clear()
-            self._buckets.clear()
-            self._claims.clear()
-            self._subs.clear()
-            self._pools.clear()
-            self._flavors.clear()
+            for table in (self._queues, self._buckets, self._claims, self._subs, self._pools,
+                          self._flavors):
+                self._undo.step(functools.partial(table.update, dict(table)))
+                table.clear()
             self._journal.clear()
 
     def close(self) -> None:

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 import msgpack
 
 from zaqarclient.server import documents, signing
+from zaqarclient.server.protocol import storage_unavailable
+from zaqarclient.server.storage.base import StorageUnavailable
 from zaqarclient.server.ws.actions import HANDLERS, Call, Failure, Reply
 from zaqarclient.server.ws.schema import ACTIONS, valid
 
@@ -145,6 +147,9 @@ class WsSession:
             return Reply(exc.status, {"exception": exc.exception, "error": exc.error})
         except ValueError as exc:  # Zaqar's endpoints map ValueError to 400
             return Reply(400, {"exception": str(exc), "error": None})
+        except StorageUnavailable as exc:
+            error = storage_unavailable(exc).description
+            return Reply(503, {"exception": str(exc), "error": error})
         except Exception as exc:
             return Reply(500, {"exception": str(exc), "error": "Unexpected error."})
 
