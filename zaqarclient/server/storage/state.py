@@ -40,20 +40,23 @@ MESSAGE_FIELDS = (
     "queue", "marker", "ttl", "expires", "claim_id", "claim_expires", "claim_count",
 )
 CLAIM_FIELDS = ("ttl", "grace", "expires")
-# The heap is rebuilt when it holds this many entries more than twice the live messages.
-_HEAP_SLACK = 64
+# Dead heap entries and dict holes tolerated beyond the live messages before a rebuild.
+_SLACK = 64
 
 
 class Bucket:
     """The messages of one (scope, queue), in marker order, with an expiry heap."""
 
-    __slots__ = ("claims", "counter", "heap", "messages")
+    __slots__ = ("claims", "counter", "heap", "holes", "messages")
 
     def __init__(self, counter: int = 0) -> None:
         self.messages: dict[str, Message] = {}
         self.heap: list[tuple[float, str]] = []
         self.counter = counter
         self.claims: set[str] = set()
+        # Deletions since `messages` was last rebuilt: a dict never shrinks, and walking
+        # one costs its past size, so a queue drained from the front is rebuilt.
+        self.holes = 0
 
 
 class State:
@@ -135,6 +138,7 @@ class State:
             if msg.claim_id is not None:
                 self._unclaim(msg)
         if gone:
+            bucket.holes += len(gone)
             self._journal.messages_deleted(gone)
             self._compact(bucket)
 
@@ -149,10 +153,18 @@ class State:
             self._drop_claim(claim)
 
     def _compact(self, bucket: Bucket) -> None:
-        """Rebuild the expiry heap when stale entries outnumber the live messages."""
-        if len(bucket.heap) > 2 * len(bucket.messages) + _HEAP_SLACK:
+        """Rebuild the heap and the message dict once dead entries outnumber live ones.
+
+        Each rebuild costs the live messages and happens after at least as many
+        deletions, so the cost per deletion stays constant.
+        """
+        live = len(bucket.messages)
+        if len(bucket.heap) > 2 * live + _SLACK:
             bucket.heap = [(m.expires, mid) for mid, m in bucket.messages.items()]
             heapq.heapify(bucket.heap)
+        if bucket.holes > live + _SLACK:
+            bucket.messages = dict(bucket.messages)
+            bucket.holes = 0
 
     # ------------------------------------------------------------------- claims
 
