@@ -194,7 +194,7 @@ def patch_queue(ctx: Ctx) -> ServerResponse:
         )
     if not ctx.clen:
         raise bad_request_body("PATCH body could not be empty for update.")
-    changes = parse_json(ctx.req.body, ctx.clen)
+    changes = parse_json(ctx.body, ctx.clen)
     if not isinstance(changes, list):
         # Zaqar's sanitize() raises a non-HTTP error here, which it turns into a 503.
         raise unavailable("Request body could not be read.")
