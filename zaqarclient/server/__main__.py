@@ -47,6 +47,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-v1-1", action="store_true",
                         help="do not serve /v1.1 (as Zaqar 22 and later, or 21 without "
                              "enable_deprecated_api_versions)")
+    defaults = Config()
+    parser.add_argument("--request-timeout", type=float, default=defaults.request_timeout,
+                        help="seconds a request may take to arrive, from its first byte "
+                             f"(default {defaults.request_timeout:g}; 408 past it)")
+    parser.add_argument("--idle-timeout", type=float, default=defaults.idle_timeout,
+                        help="seconds a connection may stay silent "
+                             f"(default {defaults.idle_timeout:g})")
+    parser.add_argument("--max-connections", type=int, default=None,
+                        help="open connections before new ones get a 503 (default 1000, "
+                             "fewer if the open-files limit is lower)")
+    parser.add_argument("--max-body-size", type=int, default=None,
+                        help="largest request body in bytes (default: the largest any route "
+                             "accepts, 262144; 413 past it)")
     parser.add_argument("--log-level", default="info",
                         choices=["critical", "error", "warning", "info", "debug"])
     return parser
@@ -61,6 +74,10 @@ def config_from_args(args: argparse.Namespace) -> Config:
         require_confirmation=args.require_confirmation,
         enable_checksum=args.enable_checksum,
         tokens=dict(args.token),
+        request_timeout=args.request_timeout,
+        idle_timeout=args.idle_timeout,
+        max_connections=args.max_connections,
+        max_body_size=args.max_body_size,
     )
     if args.signed_url_key:
         config.secret_key = args.signed_url_key
