@@ -133,9 +133,9 @@ def ws(server: ReferenceServer) -> Conn:
 def test_websocket_frames_get_the_same_document_checks(server: ReferenceServer) -> None:
     conn = ws(server)
     try:
-        lone = ('{"action": "message_post", "headers": {"Client-ID": "%s", "X-Project-ID": '
-                '"poison-ws"}, "body": {"queue_name": "w", "messages": [{"body": "\\ud800"}]}}'
-                % CID)
+        envelope = {"action": "message_post", "headers": conn.headers,
+                    "body": {"queue_name": "w", "messages": [{"body": "SURROGATE"}]}}
+        lone = json.dumps(envelope).replace("SURROGATE", "\\ud800")
         resp = conn.send_raw(lone)
         assert resp["headers"]["status"] == 400
         assert "unpaired UTF-16 surrogate" in resp["body"]["error"]
