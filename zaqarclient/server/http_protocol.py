@@ -49,6 +49,7 @@ _STATUS_LINES = {
 }
 # Seconds a refused connection keeps draining input before it is closed.
 _LINGER = 0.5
+_CAPACITY_LINGER = 0.05
 _BAD_REQUEST_TEXT = b"Invalid HTTP request received."
 _BAD_REQUEST = (
     b"HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\n"
@@ -138,7 +139,8 @@ class HttpProtocol(asyncio.Protocol):
         self.last_active = self.loop.time()
         self._arm_timer(self.limits.idle_timeout)
         if cap is not None and len(connections) > cap:
-            self._refuse(at_capacity(cap))
+            # Linger briefly: under a flood every refused socket still holds a descriptor.
+            self._refuse(at_capacity(cap), linger=_CAPACITY_LINGER)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.server_state.connections.discard(self)
@@ -343,7 +345,7 @@ class HttpProtocol(asyncio.Protocol):
         protocol.data_received(b"".join(replay))
         self.transport.set_protocol(protocol)
 
-    def _refuse(self, refusal: Refusal) -> None:
+    def _refuse(self, refusal: Refusal, linger: float = _LINGER) -> None:
         """Send a refusal after any earlier answers, stop reading requests, close soon."""
         self.out.append(encode_refusal(refusal))
         self._flush()
@@ -355,7 +357,7 @@ class HttpProtocol(asyncio.Protocol):
             if self.transport.can_write_eof():
                 self.transport.write_eof()
             self._cancel_timer()
-            self._arm_timer(_LINGER)
+            self._arm_timer(linger)
 
     def _arm_timer(self, delay: float) -> None:
         self.timer = self.loop.call_later(delay, self._on_timer)
