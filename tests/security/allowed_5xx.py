@@ -79,6 +79,10 @@ WS: tuple[Allowed, ...] = (
             "the notifier loads a task for the subscriber's scheme before validating it",
             ws={"action": "subscription_create",
                 "body": {"queue_name": "fz", "subscriber": "nope://x", "ttl": 3600}}),
+    Allowed("ws-message-not-object", 500, "^string indices must be integers",
+            "message_post reads fields of each message with []; a message that is not an "
+            "object raises a TypeError outside the endpoint's except clauses",
+            ws={"action": "message_post", "body": {"queue_name": "fz", "messages": ["x"]}}),
 )
 
 

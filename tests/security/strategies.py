@@ -1,4 +1,4 @@
-"""Hypothesis strategies for hostile requests: names, ids, query strings, headers, bodies, frames."""
+"""Hypothesis strategies for hostile requests: names, ids, queries, headers, bodies, frames."""
 
 from __future__ import annotations
 

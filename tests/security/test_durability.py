@@ -1,4 +1,4 @@
-"""The SQLite store under kill -9: every acknowledged write survives, every acknowledged delete stays.
+"""The SQLite store under kill -9: acknowledged writes survive, acknowledged deletes stay.
 
 ``ZAQARCLIENT_KILL_ROUNDS`` sets the number of kills (default 4 in the suite);
 ``ZAQARCLIENT_KILL_SEED`` the seed of the moments and operations.
