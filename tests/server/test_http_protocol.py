@@ -210,7 +210,7 @@ def fake_connection() -> tuple[FakeLoop, HttpProtocol, FakeTransport]:
 
 
 def test_idle_keep_alive_connections_close_after_the_timeout_only() -> None:
-    loop, proto, transport = fake_connection()
+    loop, _proto, transport = fake_connection()
     loop.now += 3
     loop.fire_due()
     assert not transport.closed and len(loop.timers) == 1

@@ -70,22 +70,24 @@ def url_too_long(limits: Limits) -> Refusal:
                    "(max_request_line).")
 
 
+def _headers_refused(detail: str) -> Refusal:
+    return Refusal(431, "Request Header Fields Too Large", detail)
+
+
 def header_too_long(limits: Limits) -> Refusal:
-    return Refusal(431, "Request Header Fields Too Large",
-                   f"A header line is longer than {limits.header_line} bytes "
-                   "(max_header_line).")
+    return _headers_refused(
+        f"A header line is longer than {limits.header_line} bytes (max_header_line).")
 
 
 def too_many_headers(limits: Limits) -> Refusal:
-    return Refusal(431, "Request Header Fields Too Large",
-                   f"The request has more than {limits.header_count} headers "
-                   "(max_header_count).")
+    return _headers_refused(
+        f"The request has more than {limits.header_count} headers (max_header_count).")
 
 
 def head_too_large(limits: Limits) -> Refusal:
-    return Refusal(431, "Request Header Fields Too Large",
-                   f"The request line and headers are larger than {limits.header_bytes} bytes "
-                   "(max_header_bytes).")
+    return _headers_refused(
+        f"The request line and headers are larger than {limits.header_bytes} bytes "
+        "(max_header_bytes).")
 
 
 def too_slow(limits: Limits, idle: bool) -> Refusal:

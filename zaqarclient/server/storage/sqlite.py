@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from zaqarclient.server.storage.base import (
@@ -84,18 +84,17 @@ class SqliteJournal:
         return JournalError(f"the durable store could not record the change ({exc})")
 
     def _exec(self, sql: str, params: Any = ()) -> None:
-        try:
-            if not self._db.in_transaction:
-                self._db.execute("BEGIN IMMEDIATE")
-            self._db.execute(sql, params)
-        except sqlite3.Error as exc:
-            raise self._failed(exc) from exc
+        self._write(self._db.execute, sql, params)
 
     def _many(self, sql: str, rows: Iterable[Any]) -> None:
+        self._write(self._db.executemany, sql, rows)
+
+    def _write(self, run: Callable[[str, Any], object], sql: str, params: Any) -> None:
+        """Run one statement inside the operation's transaction (begun on first use)."""
         try:
             if not self._db.in_transaction:
                 self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany(sql, rows)
+            run(sql, params)
         except sqlite3.Error as exc:
             raise self._failed(exc) from exc
 
