@@ -62,9 +62,18 @@ class Fuzzed:
         best = float("inf")
         for _ in range(2):
             start = time.perf_counter()
-            self.pinger.request("GET", "/v2/ping", headers={"Client-ID": fz.CID,
-                                                            "X-Project-ID": "ping"})
-            resp = self.pinger.getresponse()
+            try:
+                self.pinger.request("GET", "/v2/ping", headers={"Client-ID": fz.CID,
+                                                                "X-Project-ID": "ping"})
+                resp = self.pinger.getresponse()
+            except (ConnectionError, http.client.HTTPException):
+                # idle_timeout closed the keep-alive connection (Hypothesis was shrinking
+                # for a while): a new connection's ping is just as telling.
+                self.pinger.close()
+                start = time.perf_counter()
+                self.pinger.request("GET", "/v2/ping", headers={"Client-ID": fz.CID,
+                                                                "X-Project-ID": "ping"})
+                resp = self.pinger.getresponse()
             resp.read()
             assert resp.status == 204
             best = min(best, (time.perf_counter() - start) * 1000)
