@@ -42,7 +42,7 @@ def worst_ping_during(server: ReferenceServer, work: threading.Thread) -> float:
 
 @pytest.mark.parametrize("pattern", ["(a%2B)%2B$", "(a*)*b", "(a|aa)%2B$", "(.*a){20}"])
 def test_a_backtracking_name_filter_costs_nothing(server: ReferenceServer, pattern: str) -> None:
-    for n in (25, 27, 30, 64):
+    for n in (20, 23, 25):  # Python's re: about 0.1, 0.6 and 2 s per listing
         requests.put(server.url + "/v2/queues/" + "a" * (n - 1) + "b", headers=H)
     answers: list[requests.Response] = []
 

@@ -164,10 +164,12 @@ class HttpProtocol(asyncio.Protocol):
                 self._upgrade()
                 return
         except httptools.HttpParserCallbackError as exc:
-            if not isinstance(exc.__context__, Refusal):
-                raise
-            self._refuse(exc.__context__)
-            return
+            if isinstance(exc.__context__, Refusal):
+                self._refuse(exc.__context__)
+                return
+            LOG.error("HTTP parser callback failed", exc_info=exc.__context__)
+            self.out.append(_BAD_REQUEST)
+            self.closing = True
         except httptools.HttpParserError:
             self.out.append(_BAD_REQUEST)
             self.closing = True
