@@ -71,7 +71,6 @@ def test_the_reference_server_gives_each_allowed_websocket_5xx(
     assert entry.matches(status, text), (status, text)
 
 
-@pytest.mark.real_zaqar
 @pytest.mark.parametrize("entry", HTTP, ids=[a.name for a in HTTP])
 def test_real_zaqar_also_answers_5xx(
     entry: Allowed, request: pytest.FixtureRequest
@@ -81,7 +80,6 @@ def test_real_zaqar_also_answers_5xx(
     assert status == entry.status, (status, text)
 
 
-@pytest.mark.real_zaqar
 @pytest.mark.parametrize("entry", WS, ids=[a.name for a in WS])
 def test_real_zaqar_websocket_also_answers_5xx(entry: Allowed, real_zaqar_ws: RealZaqar) -> None:
     status, text = send_ws(real_zaqar_ws.url, entry)
