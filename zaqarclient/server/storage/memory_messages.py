@@ -43,6 +43,7 @@ class MessageOps(State):
             bucket = self._bucket(key, now, create=True)
             assert bucket is not None
             stored: list[Message] = []
+            self._undo.bucket(bucket)  # restores the counter
             for new in messages:
                 bucket.counter += 1
                 msg = Message(
@@ -229,10 +230,12 @@ class MessageOps(State):
 
     def _move_to_dlq(self, src: Bucket, msg: Message, meta: dict[str, Any], now: float) -> None:
         dlq = str(meta["_dead_letter_queue"])
+        self._undo.bucket(src)
         self._undo.put(src.messages, msg.id)
         del src.messages[msg.id]
         target = self._bucket((msg.scope, dlq), now, create=True)
         assert target is not None
+        self._undo.bucket(target)
         target.counter += 1
         if msg.claim_id is not None:
             self._undo.added(target.claims, msg.claim_id)

@@ -110,7 +110,6 @@ class State:
                 return None
             self._undo.put(self._buckets, key)
             bucket = self._buckets[key] = Bucket()
-        self._undo.bucket(bucket)
         heap = bucket.heap
         if heap and heap[0][0] <= now:
             dead: list[Message] = []
@@ -124,6 +123,7 @@ class State:
         return bucket
 
     def _add(self, bucket: Bucket, msg: Message) -> None:
+        self._undo.bucket(bucket)
         self._undo.put(bucket.messages, msg.id)
         bucket.messages[msg.id] = msg
         heapq.heappush(bucket.heap, (msg.expires, msg.id))
@@ -131,6 +131,7 @@ class State:
     def _remove(self, bucket: Bucket, messages: Iterable[Message]) -> None:
         """Delete messages from a bucket, from their claims and from the journal."""
         gone: list[str] = []
+        self._undo.bucket(bucket)
         for msg in messages:
             self._undo.put(bucket.messages, msg.id)
             del bucket.messages[msg.id]

@@ -77,10 +77,13 @@ class UndoLog:
             self._steps.append(lambda: items.add(item))
 
     def bucket(self, bucket: Ordered) -> None:
-        """The bucket may change: on revert, restore its counter, order and heap.
+        """The bucket's messages or counter are about to change.
 
-        Recorded before the bucket's first change, so it runs after every other
-        step for it: restored messages go back in marker order.
+        On revert this restores the counter, the marker order and the heap;
+        recorded before the bucket's first such change, it runs after every
+        other step for it. (Changed message fields need no reordering: a heap
+        entry left by a reverted claim only wakes the purge early, which then
+        checks the message's own expiry.)
         """
         if not self.active or id(bucket) in self._buckets:
             return
