@@ -9,7 +9,8 @@ CLI_ENTRY_POINTS = runpy.run_path("zaqarclient/osc/entry_points.py")["ENTRY_POIN
 
 WEBSOCKET = ["websocket-client>=1.6", "msgpack>=1.0"]
 # uvicorn 0.35 brought the websockets-sansio protocol the reference server runs on.
-SERVER = ["uvicorn>=0.35", "httptools>=0.6", "websockets>=13", "msgpack>=1.0"]
+# google-re2 evaluates the queue listing's user-supplied `name` regex in linear time.
+SERVER = ["uvicorn>=0.35", "httptools>=0.6", "websockets>=13", "msgpack>=1.0", "google-re2>=1.1"]
 CLI = ["osc-lib>=2.1.0", "cliff>=4.0"]
 # State report (oslo.reports) and tracing (osprofiler): imported only when used.
 OPERATOR = ["oslo.reports>=3.0", "osprofiler>=3.4"]
@@ -28,6 +29,7 @@ TEST = [
     "testtools>=2.5",
     "fixtures>=4.0",
     "types-PyYAML",
+    "hypothesis>=6.100",
 ]
 DOCS = ["sphinx>=7", *CLI]
 
