@@ -21,7 +21,7 @@ CID = "3381af92-2b9e-11e3-b191-71861300734c"
 
 @pytest.fixture(scope="module")
 def reference() -> Iterator[ReferenceServer]:
-    with ReferenceServer(Config()) as ref:
+    with ReferenceServer(Config(enable_v1_1=True)) as ref:
         yield ref
 
 

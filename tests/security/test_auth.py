@@ -18,7 +18,7 @@ KEY = "auth-test-key"
 @pytest.fixture(scope="module")
 def server() -> Iterator[ReferenceServer]:
     config = Config(tokens={"tokA": Token("projA"), "tokB": Token("projB")}, secret_key=KEY,
-                    strict_policy=True)
+                    strict_policy=True, enable_v1_1=True)
     with ReferenceServer(config) as ref:
         yield ref
 
@@ -111,3 +111,22 @@ def test_url_paths_are_never_run_before_the_signature_holds(server: ReferenceSer
     resp = get(server, "/v2/queues/" + "a" * 22 + "!/messages", **evil)
     assert resp.status_code == 404
     assert resp.elapsed.total_seconds() < 0.5
+
+
+def test_a_signature_opens_only_the_project_it_was_checked_against(
+    server: ReferenceServer, secret: str
+) -> None:
+    # Zaqar checks the signature against X-Project-ID but scopes the request by
+    # oslo.context, which also reads X-Tenant-Id: a URL signed for project None
+    # (the literal "None"), sent without X-Project-ID, read the X-Tenant-Id's queue.
+    doc = signing.sign(KEY, ["/v2/queues/sq/messages"], project=None, methods=["GET"],
+                       now=server.clock.now())
+    signed = {"URL-Signature": doc["signature"], "URL-Expires": doc["expires"],
+              "URL-Methods": "GET", "URL-Paths": ",".join(doc["paths"])}
+    for tenant_header in ("X-Tenant-Id", "X-Tenant"):
+        resp = get(server, "/v2/queues/sq/messages?echo=true", **signed, **{tenant_header: "projA"})
+        assert resp.status_code == 404 and secret not in resp.text
+    # A URL signed for projA and sent with X-Project-ID: projA still works.
+    assert get(server, "/v2/queues/sq/messages?echo=true",
+               **signed_headers(server, "projA", ["/v2/queues/sq/messages"]),
+               **{"X-Tenant-Id": "projA"}).status_code == 200

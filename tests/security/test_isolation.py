@@ -91,12 +91,13 @@ class Victim:
 
 
 def noauth_server() -> ReferenceServer:
-    return ReferenceServer(Config(secret_key=KEY, strict_policy=True))
+    return ReferenceServer(Config(secret_key=KEY, strict_policy=True, enable_v1_1=True))
 
 
 def token_server() -> ReferenceServer:
     tokens = {"tokA": Token("projA", ("admin",)), "tokB": Token("projB")}
-    return ReferenceServer(Config(secret_key=KEY, strict_policy=True, tokens=tokens))
+    return ReferenceServer(Config(secret_key=KEY, strict_policy=True, tokens=tokens,
+                                  enable_v1_1=True))
 
 
 @pytest.fixture(scope="module", params=["no-auth", "token"])

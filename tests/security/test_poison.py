@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from tests.server.ws.conftest import Conn
+from zaqarclient.server.config import Config
 from zaqarclient.server.documents import MAX_DEPTH
 from zaqarclient.testing import ReferenceServer
 
@@ -20,7 +21,7 @@ PATCH = {**H, "Content-Type": "application/openstack-messaging-v2.0-json-patch"}
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[ReferenceServer]:
-    with ReferenceServer() as ref:
+    with ReferenceServer(Config(enable_v1_1=True)) as ref:  # both APIs parse bodies
         yield ref
 
 

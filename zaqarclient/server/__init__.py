@@ -77,6 +77,9 @@ DIFFERENCES: tuple[str, ...] = (
     "opens itself and the paths under it as literal text; Zaqar regex-searches each path "
     "first (a URL for `a.b` opens `aXb`). Over websocket the body's queue must be covered "
     "by a signed path (Zaqar does not compare it); in token mode a signed URL gets no roles.",
+    "A signed request must name its project in X-Project-ID, the header its signature is "
+    "checked against: scoped by X-Tenant-Id instead, it is a 404 (Zaqar lets a URL signed "
+    "for no project act on the X-Tenant-Id project).",
     "Unpaired surrogates, nesting past 900 levels and MessagePack bin or ext values are "
     "refused with 400 where a document is parsed; Zaqar stores some of them (and then fails "
     "every read) or answers 503.",

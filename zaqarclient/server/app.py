@@ -175,6 +175,11 @@ class App:
         ctx.client_id = headers["client-id"]
         if token is None:
             ctx.project = self._project(headers, router.project_headers)
+            if signed and ctx.project != headers.get("x-project-id"):
+                # The signature was checked against X-Project-ID; a project taken from
+                # X-Tenant-Id instead would let a URL signed for no project (or another
+                # one) act on any project. Zaqar has this hole; refuse as a bad signature.
+                raise HTTPError(404, "404 Not Found")
         else:
             ctx.project = token.project
         if token is not None:
