@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
+import itertools
 from typing import Any
 
 from zaqarclient.server.clock import Clock
@@ -48,6 +50,10 @@ class MemoryStorage(MessageOps):
         self._subs: dict[str, Subscription] = {}
         self._pools: dict[str, Pool] = {}
         self._flavors: dict[tuple[str, str], Flavor] = {}
+        # Each project's queue names, UTF-8 encoded and sorted, built on the first listing:
+        # a listing then costs one bisect and its page, not a sort of every project's
+        # queues under the store lock. A cache: dropped on rollback and reset.
+        self._names: dict[str, list[bytes]] = {}
         self._load()
 
     def _load(self) -> None:
@@ -88,6 +94,8 @@ class MemoryStorage(MessageOps):
                 return False
             self._undo.put(self._queues, key)
             record = self._queues[key] = QueueRecord(scope, name, copy_document(metadata))
+            if (names := self._names.get(scope)) is not None:
+                bisect.insort(names, name.encode())
             self._journal.queue_saved(record)
             return True
 
@@ -112,6 +120,8 @@ class MemoryStorage(MessageOps):
                 return
             self._undo.put(self._queues, key)
             del self._queues[key]
+            if (names := self._names.get(scope)) is not None:
+                names.pop(bisect.bisect_left(names, name.encode()))
             self._undo.put(self._buckets, key)
             bucket = self._buckets.pop(key, None)
             if bucket is not None:
@@ -126,14 +136,11 @@ class MemoryStorage(MessageOps):
         filters: dict[str, Any],
     ) -> list[QueueRecord]:
         with self._lock:
-            names = sorted(
-                (k[1] for k in self._queues if k[0] == scope),
-                key=lambda n: n.encode("utf-8"),
-            )
+            names = self._sorted_names(scope)
+            start = 0 if marker is None else bisect.bisect_right(names, marker.encode())
             out: list[QueueRecord] = []
-            for name in names:
-                if marker is not None and name.encode() <= marker.encode():
-                    continue
+            for encoded in itertools.islice(names, start, None):
+                name = encoded.decode()
                 if name_filter is not None and not name_filter(name):
                     continue
                 record = self._queues[(scope, name)]
@@ -147,7 +154,14 @@ class MemoryStorage(MessageOps):
 
     def queue_count(self, scope: str) -> int:
         with self._lock:
-            return sum(1 for k in self._queues if k[0] == scope)
+            return len(self._sorted_names(scope))
+
+    def _sorted_names(self, scope: str) -> list[bytes]:
+        names = self._names.get(scope)
+        if names is None:
+            names = self._names[scope] = sorted(k[1].encode() for k in self._queues
+                                                if k[0] == scope)
+        return names
 
     def queue_keys(self) -> list[tuple[str, str]]:
         """Every queue and topic of every scope, as sorted ``(scope, name)`` pairs."""
@@ -349,7 +363,12 @@ class MemoryStorage(MessageOps):
                           self._flavors):
                 self._undo.step(functools.partial(table.update, dict(table)))
                 table.clear()
+            self._names.clear()
             self._journal.clear()
+
+    def _rollback(self) -> None:
+        self._names.clear()
+        super()._rollback()
 
     def close(self) -> None:
         with self._lock:
