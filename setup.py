@@ -7,10 +7,15 @@ from setuptools import find_packages, setup
 # The CLI plugin's entry points live beside its code (stdlib-only module).
 CLI_ENTRY_POINTS = runpy.run_path("zaqarclient/osc/entry_points.py")["ENTRY_POINTS"]
 
-WEBSOCKET = ["websocket-client>=1.6", "msgpack>=1.0"]
+# Upper bounds at the next major where the SDK leans on a library's behaviour:
+# urllib3 (the HTTP transport's pool, timeouts and exceptions), requests (mounted
+# adapters and the pzc-style session), keystoneauth1 (the auth flow),
+# websocket-client (the websocket transport; its opt-in fast path touches internals).
+WEBSOCKET = ["websocket-client>=1.6,<2", "msgpack>=1.0"]
 # uvicorn 0.35 brought the websockets-sansio protocol the reference server runs on.
 # google-re2 evaluates the queue listing's user-supplied `name` regex in linear time.
-SERVER = ["uvicorn>=0.35", "httptools>=0.6", "websockets>=13", "msgpack>=1.0", "google-re2>=1.1"]
+SERVER = ["uvicorn>=0.35", "httptools>=0.6", "websockets>=13,<18", "msgpack>=1.0",
+          "google-re2>=1.1"]
 CLI = ["osc-lib>=2.1.0", "cliff>=4.0"]
 # State report (oslo.reports) and tracing (osprofiler): imported only when used.
 OPERATOR = ["oslo.reports>=3.0", "osprofiler>=3.4"]
@@ -43,7 +48,7 @@ setup(
     python_requires=">=3.11",
     packages=find_packages(include=["zaqarclient", "zaqarclient.*"]),
     package_data={"zaqarclient": ["py.typed"]},
-    install_requires=["requests>=2.28", "keystoneauth1>=5.0"],
+    install_requires=["requests>=2.28,<3", "urllib3>=2.0,<3", "keystoneauth1>=5.0,<6"],
     extras_require={
         "websocket": WEBSOCKET,
         "server": SERVER,

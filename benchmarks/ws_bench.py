@@ -1,9 +1,10 @@
 """Small-operation throughput: pipelined websocket vs the SDK's HTTP transport.
 
-Each operation posts one small message. Websocket: one connection, one
-thread, ``--window`` requests in flight (``WebsocketTransport.submit``).
-HTTP: the SDK's ``HttpTransport`` (keep-alive pool), sequential and with
-``--window`` threads.
+Each operation posts one small message through a ``Client`` (its pipeline and
+transport: auth headers, error mapping, the wire). Websocket: one connection,
+one thread, ``--window`` requests in flight (``Client.submit``). HTTP: the
+SDK's urllib3 transport (keep-alive pool), sequential and with threads.
+``--fast-frames`` turns on the websocket clients' opt-in frame fast path.
 
     python benchmarks/ws_bench.py                      # starts real Zaqar 23.0.1 (ws + wsgi)
     python benchmarks/ws_bench.py --ws-url ws://h:9000 --http-url http://h:8888
@@ -32,38 +33,40 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from zaqarclient.auth.base import NoAuth
-from zaqarclient.queues.v2.api import V2
-from zaqarclient.transport.http import HttpTransport
-from zaqarclient.transport.request import Request, Response
-from zaqarclient.transport.ws import WebsocketTransport
+from zaqarclient.queues.v2.client import Client
+from zaqarclient.transport.contract import Result
+from zaqarclient.transport.request import Request
 
-Send = Callable[[Request], Response]
+Send = Callable[[Request], Result]
+FAST_FRAMES = False
 
 
 def _post(queue: str, n: int) -> Request:
     return Request("message_post", {"queue_name": queue}, body={"messages": [{"body": n}]})
 
 
-def _auth() -> NoAuth:
-    return NoAuth({"project_id": "bench-" + uuid.uuid4().hex[:8]})
+def _client(url: str, **conf: object) -> Client:
+    auth = {"backend": "noauth", "options": {"os_project_id": "bench-" + uuid.uuid4().hex[:8]}}
+    if url.startswith("ws"):
+        conf.setdefault("ws_fast_frames", FAST_FRAMES)
+    return Client(url, version=2, conf={"auth_opts": auth, "retries": 0, **conf})
 
 
 def bench_ws_pipelined(url: str, count: int, window: int) -> float:
     """ops/s with ``window`` posts in flight on one connection from one thread."""
-    transport = WebsocketTransport(url, V2, _auth(), client_id=str(uuid.uuid4()))
+    client = _client(url)
     queue = "wsb-" + uuid.uuid4().hex[:8]
-    transport.send(_post(queue, -1))  # connect and create the queue outside the timing
-    in_flight: deque[Future[Response]] = deque()
+    client.call(_post(queue, -1))  # connect and create the queue outside the timing
+    in_flight: deque[Future[Result]] = deque()
     started = time.perf_counter()
     for n in range(count):
         if len(in_flight) >= window:
             in_flight.popleft().result(30)
-        in_flight.append(transport.submit(_post(queue, n)))
+        in_flight.append(client.submit(_post(queue, n)))
     for future in in_flight:
         future.result(30)
     elapsed = time.perf_counter() - started
-    transport.close()
+    client.close()
     return count / elapsed
 
 
@@ -80,26 +83,24 @@ def _threaded(send: Send, queue: str, count: int, threads: int) -> float:
 
 def bench_ws_threads(url: str, count: int, threads: int) -> float:
     """ops/s with ``threads`` blocking callers sharing one connection."""
-    transport = WebsocketTransport(url, V2, _auth(), client_id=str(uuid.uuid4()))
+    client = _client(url)
     queue = "wst-" + uuid.uuid4().hex[:8]
-    transport.send(_post(queue, -1))
+    client.call(_post(queue, -1))
     try:
-        return _threaded(transport.send, queue, count, threads)
+        return _threaded(client.call, queue, count, threads)
     finally:
-        transport.close()
+        client.close()
 
 
 def bench_http(url: str, count: int, threads: int) -> float:
     """ops/s of the SDK's HTTP transport with ``threads`` callers."""
-    transport = HttpTransport(
-        url, V2, _auth(), client_id=str(uuid.uuid4()), pool_size=max(threads, 1)
-    )
+    client = _client(url, pool_size=max(threads, 1))
     queue = "httpb-" + uuid.uuid4().hex[:8]
-    transport.send(_post(queue, -1))
+    client.call(_post(queue, -1))
     try:
-        return _threaded(transport.send, queue, count, threads)
+        return _threaded(client.call, queue, count, threads)
     finally:
-        transport.close()
+        client.close()
 
 
 def _guard(bench: Callable[[str, int, int], float], url: str, count: int, threads: int) -> float:
@@ -163,7 +164,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rounds", type=int, default=5, help="rounds of every run; the median is reported"
     )
+    parser.add_argument(
+        "--fast-frames", action="store_true",
+        help="websocket clients use the opt-in frame fast path (ws_fast_frames)",
+    )
     args = parser.parse_args(argv)
+    global FAST_FRAMES
+    FAST_FRAMES = args.fast_frames
     command = ["python", sys.argv[0], *(sys.argv[1:] if argv is None else argv)]
     print("$ " + " ".join(command), flush=True)
     with ExitStack() as stack:

@@ -14,7 +14,9 @@ Every exception the SDK raises derives from :class:`ZaqarError`::
     │   └── TimeoutError                    connect or read timeout
     └── TransportError                      the server answered with an error status
         ├── ClientError                     4xx (specific classes in transport.errors)
-        └── ServerError                     5xx
+        ├── ServerError                     5xx
+        └── UnexpectedResponse              a status or body the operation cannot use
+            └── InvalidResponseBody         a success status with a body that is not JSON
 
 The status-specific classes (``MalformedRequest`` for 400 up to
 ``ServiceUnavailableError`` for 503, plus one for every other error status)
@@ -70,13 +72,21 @@ class AuthenticationError(ZaqarError):
 
 
 class ConnectionError(ZaqarError, builtins.ConnectionError):
-    """The request got no response: connection refused or reset, DNS or TLS failure."""
+    """The request got no response: connection refused or reset, DNS or TLS failure.
 
-    def __init__(self, message: str, *, method: str = "", url: str = "") -> None:
+    ``request_sent`` is False when the request surely never reached the
+    server (the connection could not be opened), so resending it is safe
+    whatever the operation.
+    """
+
+    def __init__(
+        self, message: str, *, method: str = "", url: str = "", request_sent: bool = True
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.method = method
         self.url = url
+        self.request_sent = request_sent
 
     def __str__(self) -> str:
         where = f" ({self.method} {self.url})" if self.method else ""

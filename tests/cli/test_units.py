@@ -218,11 +218,11 @@ def test_make_client_keystone_passes_the_session_and_no_cache() -> None:
 
 def test_make_client_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OS_MESSAGE_RETRIES", raising=False)
-    assert plugin.make_client(FakeInstance("none"))._transport.retry.max_retries == 3
+    assert plugin.make_client(FakeInstance("none")).retry_policy.max_retries == 3
     client = plugin.make_client(FakeInstance("none", message_retries="0"))
-    assert client._transport.retry.max_retries == 0
+    assert client.retry_policy.max_retries == 0
     monkeypatch.setenv("OS_MESSAGE_RETRIES", "5")
-    assert plugin.make_client(FakeInstance("none"))._transport.retry.max_retries == 5
+    assert plugin.make_client(FakeInstance("none")).retry_policy.max_retries == 5
     for bad in ("-1", "often"):
         with pytest.raises(exceptions.CommandError, match="--os-message-retries"):
             plugin.make_client(FakeInstance("none", message_retries=bad))

@@ -123,7 +123,7 @@ def test_server_close_fails_waiting_calls_then_reconnects(fake: FakeZaqar) -> No
 
     def waiting() -> None:
         try:
-            ws(client).send(Request("queue_get", {"queue_name": "q"}, retry=False))
+            client.call(Request("queue_get", {"queue_name": "q"}, retry=False))
         except BaseException as exc:
             errors.append(exc)
 
@@ -148,7 +148,7 @@ def test_text_frame_that_is_not_utf8_drops_the_connection(fake: FakeZaqar) -> No
 
     def waiting() -> None:
         try:
-            ws(client).send(Request("queue_get", {"queue_name": "q"}, retry=False))
+            client.call(Request("queue_get", {"queue_name": "q"}, retry=False))
         except BaseException as exc:
             errors.append(exc)
 

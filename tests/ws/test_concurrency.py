@@ -82,27 +82,26 @@ def test_zaqar_echoes_the_correlation_header(client: Client, queue: Queue) -> No
         return reply
 
     conn.call = spy  # type: ignore[method-assign]
-    response = transport.send(Request("queue_get_stats", {"queue_name": queue.name}))
+    response = client.call(Request("queue_get_stats", {"queue_name": queue.name}))
     ((sent, echoed),) = seen
     assert sent == echoed == response.request_id
 
 
 def test_submit_pipelines_from_one_thread(client: Client, queue: Queue) -> None:
-    transport = ws(client)
     futures = [
-        transport.submit(
+        client.submit(
             Request("message_post", {"queue_name": queue.name}, body={"messages": [{"body": n}]})
         )
         for n in range(20)
     ]
     responses = [f.result(10) for f in futures]
-    assert all(r.status_code == 201 for r in responses)
+    assert all(r.status == 201 for r in responses)
     assert len({r.request_id for r in responses}) == 20
     assert sorted(m.body for m in queue.messages(echo=True)) == list(range(20))
 
 
 def test_submit_error_is_set_on_the_future(client: Client, queue: Queue) -> None:
-    future = ws(client).submit(
+    future = client.submit(
         Request("message_get", {"queue_name": queue.name, "message_id": "missing"})
     )
     with pytest.raises(ResourceNotFound):

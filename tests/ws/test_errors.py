@@ -8,6 +8,7 @@ from tests.ws.helpers import ws
 from zaqarclient.errors import InvalidOperation
 from zaqarclient.queues.v2.client import Client
 from zaqarclient.queues.v2.queues import Queue
+from zaqarclient.transport.error_mapper import error_from_result
 from zaqarclient.transport.errors import MalformedRequest, ResourceNotFound
 from zaqarclient.transport.request import Request
 
@@ -30,18 +31,17 @@ def test_validation_error_is_malformed_request(queue: Queue) -> None:
 
 
 def test_envelope_error_unknown_action(client: Client) -> None:
-    status, body = ws(client).request_raw("no_such_action", {})
-    assert status == 400
-    assert body == {"error": "no_such_action is not a valid action"}
-    error = ws(client).error_for(status, body, "no_such_action", None)
+    result = ws(client).send_action("no_such_action", {}, {})
+    assert result.status == 400
+    assert result.data == {"error": "no_such_action is not a valid action"}
+    error = error_from_result(result)
     assert isinstance(error, MalformedRequest)
     assert error.description == "no_such_action is not a valid action"
 
 
 def test_schema_error_is_malformed_request(client: Client) -> None:
-    transport = ws(client)
     with pytest.raises(MalformedRequest) as info:
-        transport.send(Request("message_get", {"queue_name": "q"}, {}))
+        client.call(Request("message_get", {"queue_name": "q"}, {}))
     assert info.value.description == "Schema validation failed."
 
 
@@ -65,7 +65,7 @@ def test_schema_error_is_malformed_request(client: Client) -> None:
 def test_operations_without_a_ws_action_are_never_sent(client: Client, operation: str) -> None:
     transport = ws(client)
     with pytest.raises(InvalidOperation, match="websocket transport"):
-        transport.send(Request(operation, {"queue_name": "q"}))
+        client.call(Request(operation, {"queue_name": "q"}))
     assert not transport.connected  # nothing was sent: the connection was never opened
 
 

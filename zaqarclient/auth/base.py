@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from zaqarclient.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from zaqarclient.transport.contract import Result
+
+#: An auth flow yields the auth headers of each send and is sent what came back.
+AuthFlow: TypeAlias = Generator[dict[str, str], "Result", None]
+#: A connection flow yields the credentials of a connection's ``authenticate`` and is
+#: sent the status of its answer.
+ConnectionFlow: TypeAlias = Generator[dict[str, str], int, None]
 
 
 def option(options: Mapping[str, Any], name: str, default: Any = None) -> Any:
@@ -58,12 +67,17 @@ class AuthBackend:
 
     ``headers()`` gives the auth headers for the next request; when
     ``dynamic`` is false they never change and are computed once.
-    ``reauthenticate()`` is called once after a ``401``: it drops cached
-    credentials and says whether resending can help.
+    ``reauthenticate()`` drops cached credentials after a ``401`` and says
+    whether resending can help. The pipeline does not call these itself: it
+    runs :meth:`auth_flow`, which a backend may override (a signing scheme, a
+    challenge/response) without any transport knowing about it.
+    Connection-oriented transports (websocket) also run
+    :meth:`connection_flow` on each new connection.
     """
 
     name = "base"
     dynamic = False
+    _static_headers: dict[str, str] | None = None
 
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:
         self.options: Mapping[str, Any] = options or {}
@@ -82,6 +96,36 @@ class AuthBackend:
         if self.roles:
             headers["X-Roles"] = self.roles
         return headers
+
+    def auth_flow(self) -> AuthFlow:
+        """Authenticate one call: yield its headers; after a 401, maybe once more.
+
+        The pipeline sends with the yielded headers and sends the
+        :class:`~zaqarclient.transport.contract.Result` back in; the flow ends
+        when it yields nothing more.
+        """
+        if self.dynamic:
+            headers = self.headers()
+        else:
+            headers = self._static_headers or self._remember_headers()
+        result = yield headers
+        if result.status == 401 and self.reauthenticate():
+            yield self.headers()
+
+    def _remember_headers(self) -> dict[str, str]:
+        self._static_headers = self.headers()
+        return self._static_headers
+
+    def connection_flow(self, *, renew: bool = False) -> ConnectionFlow:
+        """Authenticate a new long-lived connection (websocket ``authenticate``).
+
+        Yields the credentials to send, and is sent the answer's status; the
+        base class sends nothing, since its headers ride in every request.
+        ``renew`` says the server ended the last connection because the
+        credentials expired.
+        """
+        return
+        yield {}
 
     def endpoint(self) -> str | None:
         """The service endpoint from a catalog, when the backend has one."""

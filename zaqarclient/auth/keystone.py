@@ -25,7 +25,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from zaqarclient.auth.base import AuthBackend, TLSOptions, option
+from zaqarclient.auth.base import AuthBackend, ConnectionFlow, TLSOptions, option
 from zaqarclient.errors import AuthenticationError, ConfigurationError, IdentityUnavailable
 from zaqarclient.transport.redaction import redact_url
 
@@ -129,6 +129,25 @@ class KeystoneAuth(AuthBackend):
         project = keystone_call(session.get_project_id, "read the token's project")
         return str(project) if project else None
 
+    def connection_flow(self, *, renew: bool = False) -> ConnectionFlow:
+        """A websocket's ``authenticate``: the token and its project, once per connection.
+
+        A refused token is fetched again once (a session's may have been
+        revoked); ``renew`` (the server closed the last connection because the
+        token expired) drops the cached token first.
+        """
+        if renew:
+            self.reauthenticate()
+        for attempt in (0, 1):
+            headers = self.headers()
+            project = headers.get("X-Project-ID") or self.project()
+            status = yield {
+                "X-Auth-Token": headers.get("X-Auth-Token", ""),
+                "X-Project-ID": project or "",
+            }
+            if status != 401 or attempt or not self.reauthenticate():
+                return
+
     def reauthenticate(self) -> bool:
         """Invalidate the session's token so the next call fetches a new one."""
         if self._static_token is not None or self._session is None:
@@ -138,6 +157,7 @@ class KeystoneAuth(AuthBackend):
 
 def keystone_call(call: Callable[[], T], what: str) -> T:
     """Run a keystoneauth1 call, turning its errors into :class:`AuthenticationError`."""
+    # keystoneauth1 takes ~100 ms to import: only clients that talk to Keystone pay it.
     from keystoneauth1 import exceptions as ks_exc
 
     try:
@@ -174,6 +194,7 @@ def _tls_from_session(session: Any, opts: Mapping[str, Any], parsed: TLSOptions)
 
 
 def _build_session(opts: Mapping[str, Any], auth_url: str, token: Any, tls: TLSOptions) -> Any:
+    # Loaded on first use, as in keystone_call().
     from keystoneauth1 import session as ks_session
     from keystoneauth1.identity import generic
 

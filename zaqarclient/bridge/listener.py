@@ -118,6 +118,7 @@ class NotificationListener:
         with warnings.catch_warnings():
             # oslo.messaging imports eventlet (deprecated) even for the threading executor.
             warnings.simplefilter("ignore")
+            # oslo.messaging is the optional ``bridge`` extra, loaded when a listener starts.
             import oslo_messaging
             from oslo_config import cfg
             from oslo_messaging import opts as messaging_opts

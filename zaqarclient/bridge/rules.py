@@ -153,7 +153,7 @@ class Rules:
 
 def load_rules(path: str | Path) -> Rules:
     """Read and compile a rules file; :class:`RulesError` says what is wrong."""
-    import yaml
+    import yaml  # PyYAML is the optional ``bridge`` extra
 
     try:
         text = Path(path).read_text(encoding="utf-8")

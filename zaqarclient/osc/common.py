@@ -7,8 +7,8 @@ import itertools
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeAlias, TypeVar
 from urllib.parse import urlsplit
 
 from cliff import columns as format_columns_base
@@ -16,6 +16,7 @@ from osc_lib import exceptions
 from osc_lib.command import command
 
 from zaqarclient.errors import ConnectionError, TransportError, ZaqarError
+from zaqarclient.queues.v2.client import Client
 
 T = TypeVar("T")
 
@@ -63,10 +64,21 @@ class ShowOne(ZaqarCommandMixin, command.ShowOne):
     """A command that prints one record."""
 
 
-def client_of(cmd: command.Command) -> Any:
+#: What a ``ShowOne`` command returns: column names and one row of values.
+ShowResult: TypeAlias = tuple[Sequence[str], Sequence[object]]
+#: What a ``Lister`` command returns: column names and the rows.
+ListResult: TypeAlias = tuple[Sequence[str], Iterable[Sequence[object]]]
+
+_CLIENT_ATTRIBUTE = "messaging"
+
+
+def client_of(cmd: command.Command) -> Client:
     """The SDK client OSC built for this command (``make_client``)."""
-    manager: Any = cmd.app.client_manager
-    return manager.messaging
+    # OSC adds the attribute at run time, named after the plugin's API_NAME.
+    client = getattr(cmd.app.client_manager, _CLIENT_ATTRIBUTE)
+    if not isinstance(client, Client):
+        raise TypeError(f"messaging client is {type(client).__name__}, not a zaqarclient Client")
+    return client
 
 
 def add_option(parser: argparse.ArgumentParser, name: str, *old_names: str, **kwargs: Any) -> None:
@@ -158,11 +170,6 @@ def capped(items: Iterable[T], limit: int | None) -> Iterator[T]:
     return iter(items) if limit is None else itertools.islice(items, limit)
 
 
-def row(record: Mapping[str, Any], keys: Sequence[str]) -> tuple[Any, ...]:
-    """The values of ``keys`` in ``record`` (None when absent)."""
-    return tuple(record.get(key) for key in keys)
-
-
 def warn(message: str) -> None:
     """A note for the user on stderr (never mixed into formatted output)."""
     print(message, file=sys.stderr)
@@ -180,7 +187,7 @@ class JSONColumn(format_columns_base.FormattableColumn[Any]):
         return self._value
 
 
-def with_client_id(client: Any, client_id: str | None) -> Any:
+def with_client_id(client: Client, client_id: str | None) -> Client:
     """``client``, or a copy of it that sends ``Client-ID: client_id``."""
     if not client_id or client_id == getattr(client, "client_uuid", None):
         return client

@@ -18,7 +18,9 @@ _QUEUE = {
     "queue_signed_url": f"{_V2}.queues:CreateSignedUrl",
 }
 
-_V2_ONLY = {
+# Messages, claims, subscriptions, pools, flavors and the service commands; API
+# 1.1 gets the ones it has (``_V1_1`` below picks them), v2 gets all.
+_RESOURCES = {
     "queue_exists": f"{_V2}.queues:CheckQueueExistence",
     "message_post": f"{_V2}.messages:PostMessages",
     "message_list": f"{_V2}.messages:ListMessages",
@@ -73,7 +75,7 @@ _TOPIC = {
 # openstack.messaging.v1.
 _V1_1 = {
     key: value
-    for key, value in {**_QUEUE, **_V2_ONLY}.items()
+    for key, value in {**_QUEUE, **_RESOURCES}.items()
     if key.split("_")[0] in ("queue", "message", "claim", "pool", "flavor")
     and key not in ("queue_purge", "queue_signed_url")
 } | {"ping": f"{_V2}.service:Ping", "health": f"{_V2}.service:Health"}
@@ -99,7 +101,7 @@ _V2_ALIAS_NAMES = (
     "subscription_show", "subscription_list",
     "pool_create", "pool_show", "pool_update", "pool_delete", "pool_list",
 )
-_V2_ALIASES = _deprecated({**_QUEUE, **_V2_ONLY}, *_V2_ALIAS_NAMES)
+_V2_ALIASES = _deprecated({**_QUEUE, **_RESOURCES}, *_V2_ALIAS_NAMES)
 _V1_1_ALIASES = _deprecated(
     _V1_1, *(key for key in _V1_1 if key.split("_")[0] in ("queue", "pool", "claim"))
 )
@@ -111,7 +113,7 @@ def _lines(commands: dict[str, str], prefix: str) -> list[str]:
 
 ENTRY_POINTS: dict[str, list[str]] = {
     "openstack.cli.extension": ["messaging = zaqarclient.osc.plugin"],
-    "openstack.messaging.v2": _lines({**_QUEUE, **_V2_ONLY, **_TOPIC}, "messaging_")
+    "openstack.messaging.v2": _lines({**_QUEUE, **_RESOURCES, **_TOPIC}, "messaging_")
     + _lines(_V2_ALIASES, ""),
     "openstack.messaging.v1": _lines(_V1_1, "messaging_") + _lines(_V1_1_ALIASES, ""),
 }

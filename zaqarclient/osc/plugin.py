@@ -17,6 +17,7 @@ from osc_lib import exceptions
 from osc_lib import utils as osc_utils
 
 from zaqarclient.queues.client import Client
+from zaqarclient.queues.v2.client import Client as V2Client
 
 LOG = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ def _tls_options(instance: Any) -> dict[str, Any]:
     return options
 
 
-def make_client(instance: Any) -> Any:
+def make_client(instance: Any) -> V2Client:
     """Build the SDK client for the API version, endpoint and auth OSC resolved.
 
     ``--os-auth-type none``: the endpoint is ``--os-endpoint`` and requests

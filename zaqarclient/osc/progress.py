@@ -30,7 +30,8 @@ class ProgressBar:
 
     def __enter__(self) -> ProgressBar:
         if self.enabled:
-            try:  # imported only for a terminal; rich comes with cliff (through cmd2)
+            try:
+                # imported only for a terminal; rich comes with cliff (through cmd2)
                 from rich.console import Console
                 from rich.progress import (
                     BarColumn,

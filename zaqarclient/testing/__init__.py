@@ -8,6 +8,7 @@
         session = requests.Session()
         server.mount(session)
         session.get(server.url + "/v2/ping", headers=...)
+        server.client("proj")                  # an SDK client on InProcessTransport
 
     ReferenceServer(profile="zaqar-21")        # serve /v1.1 too, as Zaqar 21 can
     server.client("proj", admin=True)          # X-Roles: admin, for health, pools, flavors
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     import requests
 
     from zaqarclient.queues.v2.client import Client
+    from zaqarclient.server.runner import ServerThread
     from zaqarclient.testing.inprocess import InProcessAdapter
 
 __all__ = ["InProcessAdapter", "ReferenceServer"]
@@ -36,9 +38,9 @@ __all__ = ["InProcessAdapter", "ReferenceServer"]
 IN_PROCESS_URL = "http://zaqar.test"
 
 
-def __getattr__(name: str) -> Any:
-    # InProcessAdapter pulls in requests (~80 ms); load it only when asked for.
+def __getattr__(name: str) -> object:
     if name == "InProcessAdapter":
+        # InProcessAdapter pulls in requests (~80 ms); load it only when asked for.
         from zaqarclient.testing.inprocess import InProcessAdapter
 
         return InProcessAdapter
@@ -71,7 +73,8 @@ class ReferenceServer:
         self.clock = clock or TestClock()
         if static_dir is None:
             self.app = App(self.config, clock=self.clock, store=store)
-        else:  # files under /static/, as ``zaqar-reference-server --static DIR``
+        else:
+            # Files under /static/, as ``zaqar-reference-server --static DIR`` (rarely used).
             from zaqarclient.server.static import StaticApp, StaticFiles
 
             static = StaticFiles(static_dir)
@@ -79,13 +82,14 @@ class ReferenceServer:
         self.in_process = in_process
         self._adapter: InProcessAdapter | None = None
         self._host, self._port = host, port
-        self._thread: object | None = None
+        self._thread: ServerThread | None = None
         self.url = IN_PROCESS_URL if in_process else ""
 
     @property
     def adapter(self) -> InProcessAdapter:
         """The zero-socket transport adapter (built on first use: it imports requests)."""
         if self._adapter is None:
+            # requests (~80 ms) only for who asks for the adapter.
             from zaqarclient.testing.inprocess import InProcessAdapter
 
             self._adapter = InProcessAdapter(self.app)
@@ -93,6 +97,7 @@ class ReferenceServer:
 
     def start(self) -> ReferenceServer:
         if not self.in_process and self._thread is None:
+            # uvicorn and its protocols load only for a server on a socket.
             from zaqarclient.server.runner import ServerThread
 
             thread = ServerThread(self.app, self._host, self._port)
@@ -102,10 +107,8 @@ class ReferenceServer:
         return self
 
     def stop(self) -> None:
-        from zaqarclient.server.runner import ServerThread
-
         thread, self._thread = self._thread, None
-        if isinstance(thread, ServerThread):
+        if thread is not None:
             thread.stop()
         self.app.close()
 
@@ -131,7 +134,10 @@ class ReferenceServer:
         ``admin=True`` sends ``X-Roles: admin``, which Zaqar's default policy asks for on
         health, pools and flavor changes.
         """
+        # The SDK (requests, urllib3, auth) loads only for tests that build clients.
         from zaqarclient.queues.client import Client as make_client
+        from zaqarclient.queues.versions import api_for
+        from zaqarclient.testing.inprocess import InProcessTransport
 
         options = {"os_project_id": project_id}
         if admin:
@@ -140,10 +146,9 @@ class ReferenceServer:
                                  "with auth_opts (put roles in their options instead)")
             options["roles"] = "admin"
         conf.setdefault("auth_opts", {"backend": "noauth", "options": options})
-        client = make_client(self.url or IN_PROCESS_URL, version=version, conf=conf)
-        if self.in_process:
-            client.mount(self.url or IN_PROCESS_URL, self.adapter)
-        return client
+        url = self.url or IN_PROCESS_URL
+        transport = InProcessTransport(self.app, url, api_for(version)) if self.in_process else None
+        return make_client(url, version=version, conf=conf, transport=transport)
 
     def __enter__(self) -> ReferenceServer:
         return self.start()

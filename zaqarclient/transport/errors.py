@@ -18,6 +18,7 @@ __all__ = [
     "GatewayTimeout",
     "GoneError",
     "InternalServerError",
+    "InvalidResponseBody",
     "MalformedRequest",
     "MethodNotAllowed",
     "NotAcceptable",
@@ -127,6 +128,14 @@ class GatewayTimeout(ServerError):
 
 class UnexpectedResponse(TransportError):
     """A status the operation does not expect (e.g. a redirect)."""
+
+
+class InvalidResponseBody(UnexpectedResponse):
+    """A success status whose body is not JSON (a proxy's HTML page, a cut-off body).
+
+    ``status`` and ``request_id`` are the server's; ``description`` names the
+    operation and shows the start of the body.
+    """
 
 
 _BY_STATUS: dict[int, type[TransportError]] = {

@@ -34,28 +34,24 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from zaqarclient import auth as auth_backends
+from zaqarclient.auth.base import NoAuth
 from zaqarclient.errors import ConnectionError, DriverLoadFailure, TimeoutError
+from zaqarclient.queues.versions import api_for
+from zaqarclient.transport import request as request_module
 from zaqarclient.transport.base import Transport as BaseTransport
+from zaqarclient.transport.error_mapper import error_from_result
+from zaqarclient.transport.http import HttpTransport
+from zaqarclient.transport.pipeline import Pipeline
 from zaqarclient.transport.request import NO_BODY, Api, LegacyRequest, Request, Response
+from zaqarclient.transport.retry import WEBSOCKET_DEFAULT, RetryPolicy
 
 if TYPE_CHECKING:
-    from zaqarclient.transport.http import HttpTransport
     from zaqarclient.transport.ws import WebsocketTransport
 
+__all__ = ["LegacyHttpTransport", "LegacyWebsocketTransport", "Transport", "api_for",
+           "get_transport", "get_transport_for", "prepare_request"]
+
 _CLOSED = object()
-
-
-def api_for(version: Any) -> Api:
-    """The route table of API ``version`` (2, "2", 2.0 or 1.1)."""
-    from zaqarclient.queues.v1_1.api import V1_1
-    from zaqarclient.queues.v2.api import V2
-
-    text = str(version).lstrip("v")
-    if text in ("2", "2.0"):
-        return V2
-    if text == "1.1":
-        return V1_1
-    raise DriverLoadFailure(f"queues.v{text}", "no such API version (use 2 or 1.1)")
 
 
 def _as_legacy(request: Request) -> LegacyRequest:
@@ -89,27 +85,27 @@ class LegacyHttpTransport(BaseTransport):
     def __init__(self, options: Mapping[str, Any] | None = None, version: Any = 2) -> None:
         super().__init__(options)
         self.version = version
-        self._transports: dict[tuple[str, str, Any], HttpTransport] = {}
+        self._pipelines: dict[tuple[str, str, Any], Pipeline] = {}
         self._lock = threading.Lock()
 
-    def _transport(self, endpoint: str, api: Api, request: LegacyRequest) -> HttpTransport:
-        from zaqarclient.auth.base import NoAuth
-        from zaqarclient.transport.http import HttpTransport
-
+    def _pipeline(self, endpoint: str, api: Api, request: LegacyRequest) -> Pipeline:
         verify: Any = (request.cert or True) if request.verify else False
         key = (endpoint.rstrip("/"), api.label, verify)
         with self._lock:
-            transport = self._transports.get(key)
-            if transport is None:
+            pipeline = self._pipelines.get(key)
+            if pipeline is None:
                 tls: dict[str, Any] = {"insecure": True} if verify is False else {}
                 if isinstance(verify, str):
                     tls["cacert"] = verify
+                # The request carries its own auth headers (prepare_request): no backend's.
+                auth = NoAuth(tls)
                 client_id = (request.headers or {}).get("Client-ID") or str(uuid.uuid4())
-                transport = HttpTransport(
-                    endpoint, api, NoAuth(tls), client_id=client_id, retry=None
+                pipeline = Pipeline(
+                    HttpTransport(endpoint, api, tls=auth.tls), api, auth,
+                    client_id=client_id, retry=RetryPolicy(),
                 )
-                self._transports[key] = transport
-        return transport
+                self._pipelines[key] = pipeline
+        return pipeline
 
     def send(self, request: Request) -> Response:
         """Send ``request``; the response, or the error of an error status."""
@@ -126,19 +122,16 @@ class LegacyHttpTransport(BaseTransport):
                 legacy.operation, path, query, legacy.body, headers=legacy.headers,
                 ref=legacy.ref,
             )
-        transport = self._transport(_root(legacy.endpoint, api), api, legacy)
-        response = transport.send(routed)
-        text = response.content.decode("utf-8") if isinstance(response.content, bytes) else (
-            response.content
-        )
-        return Response(legacy, text, response.headers, response.status_code)
+        result = self._pipeline(_root(legacy.endpoint, api), api, legacy).call(routed)
+        text = result.content.decode("utf-8")
+        return Response(legacy, text, result.headers, result.status)
 
     def cleanup(self) -> None:
         """Close pooled connections."""
         with self._lock:
-            transports, self._transports = list(self._transports.values()), {}
-        for transport in transports:
-            transport.close()
+            pipelines, self._pipelines = list(self._pipelines.values()), {}
+        for pipeline in pipelines:
+            pipeline.transport.close()
 
 
 def _root(endpoint: str, api: Api) -> str:
@@ -158,26 +151,31 @@ class LegacyWebsocketTransport(BaseTransport):
         super().__init__(options)
         self.version = version
         self._ws: WebsocketTransport | None = None
+        self._pipeline: Pipeline | None = None
         self._pushed: queue_mod.Queue[Any] = queue_mod.Queue()
         self._lock = threading.Lock()
 
-    def _connection(self, endpoint: str) -> WebsocketTransport:
+    def _connection(self, endpoint: str) -> tuple[WebsocketTransport, Pipeline]:
+        # websocket-client is an optional extra; get_transport() checked it is there.
         from zaqarclient.transport.ws import WebsocketTransport
 
         with self._lock:
-            if self._ws is None:
+            if self._ws is None or self._pipeline is None:
                 backend = auth_backends.from_conf(self.options, has_endpoint=True)
                 ws = WebsocketTransport(
                     endpoint.rstrip("/"),
-                    api_for(self.version),
-                    backend,
-                    client_id=str(uuid.uuid4()),
+                    tls=backend.tls,
+                    connection_auth=backend.connection_flow,
                     timeout=self.options.get("timeout"),
                 )
                 ws.add_push_handler(self._pushed.put)
                 ws.add_connection_hooks(lambda: None, lambda: self._pushed.put(_CLOSED))
                 self._ws = ws
-            return self._ws
+                self._pipeline = Pipeline(
+                    ws, api_for(self.version), backend, client_id=str(uuid.uuid4()),
+                    retry=WEBSOCKET_DEFAULT,
+                )
+            return self._ws, self._pipeline
 
     def send(self, request: Request) -> Response:
         """Run ``request.operation`` with its body; the reply, or its status's error.
@@ -186,17 +184,21 @@ class LegacyWebsocketTransport(BaseTransport):
         body (python-zaqarclient dropped them with a warning).
         """
         legacy = _as_legacy(request)
-        ws = self._connection(legacy.endpoint)
+        ws, pipeline = self._connection(legacy.endpoint)
         body = legacy.body
         body = dict(body) if isinstance(body, Mapping) else ({} if body is NO_BODY else body)
         if isinstance(body, dict):
             for name, value in {**legacy.path_params, **legacy.params}.items():
                 body.setdefault(name, value)
-        status, reply = ws.request_raw(legacy.operation, body, headers=legacy.headers)
-        if status >= 400:
-            raise ws.error_for(status, reply, legacy.operation, None)
+        auth_headers = next(pipeline.auth.auth_flow())
+        result = ws.send_action(
+            legacy.operation, body, pipeline.headers(auth_headers, legacy.headers)
+        )
+        if result.status >= 400:
+            raise error_from_result(result)
+        reply = result.data
         content = json.dumps(reply if reply is not None else "")
-        return Response(legacy, content, {"status": status}, status)
+        return Response(legacy, content, {"status": result.status}, result.status)
 
     def recv(self, timeout: float | None = None) -> Any:
         """The next frame Zaqar pushed (a notification), decoded; waits up to ``timeout``."""
@@ -241,7 +243,7 @@ def get_transport(
         if str(version).lstrip("v") not in ("2", "2.0"):
             raise DriverLoadFailure(name, "Zaqar's websocket API exists only for API v2")
         try:
-            import websocket  # noqa: F401
+            import websocket  # noqa: F401  # the optional ``websocket`` extra
         except ImportError as exc:
             raise DriverLoadFailure(
                 name, "websocket-client is not installed: pip install 'zaqarclient[websocket]'"
@@ -265,12 +267,6 @@ def prepare_request(
     auth_opts: Mapping[str, Any] | None = None, data: Any = None, **kwargs: Any
 ) -> LegacyRequest:
     """A :class:`LegacyRequest` with the auth headers of ``auth_opts`` applied."""
-    request = LegacyRequest(**kwargs)
-    conf = {"auth_opts": dict(auth_opts)} if auth_opts is not None else {}
-    backend = auth_backends.from_conf(
-        conf, kwargs.get("session"), has_endpoint=bool(kwargs.get("endpoint"))
+    return request_module.prepare_request(
+        dict(auth_opts) if auth_opts is not None else None, data, **kwargs
     )
-    request.headers = {**(request.headers or {}), **backend.headers()}
-    if data is not None:
-        request.content = json.dumps(data)
-    return request

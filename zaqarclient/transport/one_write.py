@@ -1,17 +1,24 @@
-"""urllib3 connections that write each request in one piece.
+"""Opt-in fast path: urllib3 connections that write each request in one piece.
 
 urllib3 sends the request head and the body with separate ``send()`` calls.
 With TCP_NODELAY (urllib3's default) that is two TCP segments per request,
-and the server has to wake up twice before it can answer. These connection
-classes gather everything one ``request()`` call writes and send it at once.
-Only the endpoint's own pool uses them; the bodies this SDK sends are
-already bytes in memory, so nothing is buffered that was not buffered before.
+and a server that reads them separately wakes up twice before it can
+answer. :func:`install` makes a pool's connections gather what one
+``request()`` call writes and send it at once.
+
+This leans on two urllib3 internals, each pinned by a test in
+``tests/unit/transport/test_one_write.py``: a pool's ``ConnectionCls`` is the
+class it makes connections with, and ``HTTPConnection.request()`` writes
+through ``self.send()``. It is off by default (``conf={"one_write": True}``
+turns it on): against the reference server over loopback it measured no
+gain, so the default path keeps to urllib3's public API.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from urllib3 import HTTPConnectionPool
 from urllib3.connection import HTTPConnection, HTTPSConnection
 
 
@@ -47,3 +54,10 @@ class OneWriteHTTPConnection(_OneWrite, HTTPConnection):
 
 class OneWriteHTTPSConnection(_OneWrite, HTTPSConnection):
     """An HTTPS connection sending each request with one write."""
+
+
+def install(pool: HTTPConnectionPool) -> None:
+    """Make ``pool`` open one-write connections from now on."""
+    pool.ConnectionCls = (
+        OneWriteHTTPSConnection if pool.scheme == "https" else OneWriteHTTPConnection
+    )

@@ -1,4 +1,11 @@
-"""The request and response objects every transport speaks, and API route tables."""
+"""The request every transport speaks (an operation and its parameters), and pzc's shapes.
+
+:class:`Request` names an operation of the route tables
+(:mod:`zaqarclient.transport.routes`); what comes back is a
+:class:`~zaqarclient.transport.contract.Result`. :class:`LegacyRequest`,
+:class:`Response` and :func:`prepare_request` are python-zaqarclient's
+low-level API (see :mod:`zaqarclient.transport.legacy`).
+"""
 
 from __future__ import annotations
 
@@ -6,48 +13,18 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from zaqarclient.errors import UnsupportedVersion
-
-#: Content type Zaqar requires for queue PATCH (JSON-patch).
-JSON_PATCH = "application/openstack-messaging-v2.0-json-patch"
+from zaqarclient import auth as auth_backends
+from zaqarclient.queues.versions import api_for
+from zaqarclient.transport.routes import JSON_PATCH, Api, Route
 
 NO_BODY: Any = object()
 
+#: A query parameter's value: text, a number, a flag or a list (sent comma-joined);
+#: ``None`` leaves the parameter out.
+QueryValue = str | int | float | bool | list[str] | tuple[str, ...] | set[str] | None
 
-@dataclass(frozen=True, slots=True)
-class Route:
-    """Where an operation goes over HTTP.
-
-    ``path`` is relative to the version root and may hold ``{name}`` fields;
-    ``idempotent`` says whether a retry can never do harm.
-    """
-
-    method: str
-    path: str
-    idempotent: bool = True
-    content_type: str = "application/json"
-
-
-@dataclass(frozen=True, slots=True)
-class Api:
-    """An API version: its URL label and operation table."""
-
-    label: str
-    version: str
-    routes: dict[str, Route]
-    #: Why an operation is missing from this version, for the error message.
-    missing: dict[str, str] = field(default_factory=dict)
-
-    def route(self, operation: str) -> Route:
-        """The route of ``operation``, or :class:`UnsupportedVersion` naming the version."""
-        try:
-            return self.routes[operation]
-        except KeyError:
-            hint = self.missing.get(operation, "")
-            raise UnsupportedVersion(
-                f"Operation {operation!r} is not available in Zaqar API {self.version}"
-                + (f": {hint}" if hint else "")
-            ) from None
+__all__ = ["JSON_PATCH", "NO_BODY", "Api", "LegacyRequest", "QueryValue", "Request", "Response",
+           "Route", "prepare_request"]
 
 
 #: Keywords only python-zaqarclient's ``Request`` constructor has.
@@ -151,10 +128,7 @@ class LegacyRequest(Request):
         """The route table of ``api`` (``None`` when no version was given)."""
         if self.api_version is None or self.api_version == "":
             return None
-        from zaqarclient.transport.legacy import api_for
-
-        api: Api = api_for(self.api_version)
-        return api
+        return api_for(self.api_version)
 
 
 class Response:
@@ -207,6 +181,13 @@ def prepare_request(
     ``kwargs`` are :class:`LegacyRequest`'s; ``data`` (any JSON value) becomes
     its ``content``.
     """
-    from zaqarclient.transport.legacy import prepare_request as prepare
+    request = LegacyRequest(**kwargs)
+    conf = {"auth_opts": dict(auth_opts)} if auth_opts is not None else {}
+    backend = auth_backends.from_conf(
+        conf, kwargs.get("session"), has_endpoint=bool(kwargs.get("endpoint"))
+    )
+    request.headers = {**(request.headers or {}), **backend.headers()}
+    if data is not None:
+        request.content = json.dumps(data)
+    return request
 
-    return prepare(auth_opts, data, **kwargs)

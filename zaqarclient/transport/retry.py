@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from zaqarclient.errors import ConfigurationError
+from zaqarclient.errors import ConfigurationError, ConnectionError
 
 #: Statuses that mean "try again later" without the request having taken effect.
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
@@ -68,6 +68,23 @@ class RetryPolicy:
             f"retries must be an int, a dict or a RetryPolicy, not {type(value).__name__}"
         )
 
+    def retry_error(self, error: ConnectionError, idempotent: bool, attempt: int) -> bool:
+        """Whether to resend after ``error`` (no answer came) when ``attempt`` sends were made.
+
+        ``attempt`` counts the resends so far (0 after the first send).
+        """
+        if attempt >= self.max_retries:
+            return False
+        return idempotent or not error.request_sent or self.retry_non_idempotent
+
+    def retry_status(self, status: int, idempotent: bool, attempt: int) -> bool:
+        """Whether to resend after an answer with ``status`` ("try again later" ones only)."""
+        return (
+            attempt < self.max_retries
+            and status in self.retry_statuses
+            and (idempotent or self.retry_non_idempotent)
+        )
+
     def delay(self, attempt: int, retry_after: str | None = None) -> float:
         """Seconds to wait before retry number ``attempt`` (0-based)."""
         hinted = parse_retry_after(retry_after)
@@ -77,6 +94,10 @@ class RetryPolicy:
         if self.jitter:
             wait *= random.uniform(0.5, 1.0)
         return wait
+
+
+#: The websocket default: one immediate resend, since reopening the connection is the wait.
+WEBSOCKET_DEFAULT = RetryPolicy(max_retries=1, backoff=0.0, jitter=False)
 
 
 def parse_retry_after(value: str | None) -> float | None:

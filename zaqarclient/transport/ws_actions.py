@@ -1,11 +1,15 @@
-"""SDK operations as Zaqar websocket actions, and websocket replies in HTTP shapes.
+"""SDK operations as Zaqar websocket actions, and websocket replies as results.
 
-The resources were written against the HTTP API, so :func:`build` turns a
-:class:`Request` (path params, query params, JSON body) into one action
-body, and :func:`shape` turns the reply into what the HTTP API would have
-answered: hrefs built from ids, ``Location`` headers, ``next`` links and the
-HTTP statuses (``queue_get_stats`` of a missing queue is 200, not 404;
-``message_get_many`` finding nothing is 404, not 200).
+Request building: :func:`build` turns a :class:`Request` (path params, query
+params, JSON body) into one action and its body. Reply reading:
+:func:`read_reply` turns the reply's status and body into a
+:class:`~zaqarclient.transport.contract.Result` in the SDK's terms: the
+status Zaqar sent, the body (``message_get``'s message unwrapped from
+``messages``), the ids a post or claim created and, for listings, a
+:class:`~zaqarclient.transport.contract.Cursor` to the next page. Nothing is
+dressed up as HTTP: no hrefs, links, ``Location`` or made-up statuses
+(answers that differ from HTTP's, such as a 404 carrying zero stats, are the
+operation layer's to read).
 
 Paging: websocket listings carry no links and no marker. Queue and
 subscription listings page with the last name/id as marker, as the server
@@ -18,13 +22,11 @@ page that contains its own marker ends the listing instead of looping.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from zaqarclient.errors import InvalidOperation
+from zaqarclient.transport.contract import Cursor, JSONObject, JSONValue, Result
 from zaqarclient.transport.request import NO_BODY, Request
 
 #: Operations Zaqar's websocket API lacks: sending them makes the server
@@ -99,7 +101,7 @@ def action_for(operation: str) -> Action:
         ) from None
 
 
-def _coerce(name: str, value: Any) -> Any:
+def _coerce(name: str, value: JSONValue) -> JSONValue:
     if name in _INT_PARAMS and isinstance(value, str):
         return int(value)
     if name in _BOOL_PARAMS and isinstance(value, str):
@@ -111,17 +113,22 @@ def _coerce(name: str, value: Any) -> Any:
     return value
 
 
-def _asks_for_nothing(value: Any) -> bool:
-    """True for a switched-off flag: ``False``, or its text form in a followed href."""
+def _asks_for_nothing(value: object) -> bool:
+    """True for a switched-off flag: ``False``, or its text form (``"false"``)."""
     if isinstance(value, str):
         return value.lower() in ("false", "0", "no", "off")
     return value is False
 
 
-def build(request: Request) -> tuple[str, dict[str, Any]]:
-    """``(action, body)`` for ``request``; raises :class:`InvalidOperation` if unsupported."""
+def build(request: Request) -> tuple[str, JSONObject]:
+    """``(action, body)`` for ``request``; raises :class:`InvalidOperation` if unsupported.
+
+    Path params become body fields; query params are renamed, typed (``"5"``
+    to 5, ``"true"`` to True, comma lists to lists) or refused; a JSON object
+    body is merged in (``queue_create``'s is the queue's ``metadata``).
+    """
     action = action_for(request.operation)
-    body: dict[str, Any] = {}
+    body: JSONObject = {}
     for key, value in request.path_params.items():
         if key in _PATH_KEYS and value:
             body[key] = str(value)
@@ -152,141 +159,58 @@ def build(request: Request) -> tuple[str, dict[str, Any]]:
     return action.name, body
 
 
-# -- replies in HTTP shapes -----------------------------------------------------
+# -- replies ---------------------------------------------------------------------
+
+#: The body field holding each listing's items, and the item field its marker is.
+_LISTINGS = {
+    "queue_list": ("queues", "name"),
+    "message_list": ("messages", "id"),
+    "subscription_list": ("subscriptions", "id"),
+}
 
 
-@dataclass(slots=True)
-class Shaped:
-    """An HTTP-shaped reply: status, extra headers and the decoded body (None: empty)."""
-
-    status: int
-    body: Any
-    headers: dict[str, str]
-
-
-def _q(value: str) -> str:
-    return quote(value, safe="")
-
-
-def _message_href(root: str, queue: str, message: Mapping[str, Any]) -> str:
-    href = f"{root}/queues/{_q(queue)}/messages/{_q(str(message.get('id')))}"
-    claim_id = message.get("claim_id")
-    return f"{href}?claim_id={_q(str(claim_id))}" if claim_id else href
+def read_reply(
+    request: Request, status: int, body: JSONValue, *, request_id: str | None, method: str,
+    url: str,
+) -> Result:
+    """The result of ``request`` from its reply's ``status`` and ``body``."""
+    data = body
+    created: tuple[str, ...] = ()
+    cursor: Cursor | None = None
+    if status < 300 and isinstance(body, Mapping):
+        data, created, cursor = _read_success(request, status, body)
+    return Result(
+        request, status, data=data, request_id=request_id, created=created, cursor=cursor,
+        method=method, url=url,
+    )
 
 
-def _with_hrefs(root: str, queue: str, messages: Any) -> list[dict[str, Any]]:
-    result = []
-    for item in messages or []:
-        if isinstance(item, Mapping):
-            result.append({**item, "href": _message_href(root, queue, item)})
-    return result
-
-
-def _next_link(path: str, params: Mapping[str, Any], marker: str) -> list[dict[str, str]]:
-    query = {k: v for k, v in params.items() if v is not None and k != "marker"}
-    parts = [f"{_q(k)}={_q(_text(v))}" for k, v in query.items()]
-    parts.append(f"marker={_q(marker)}")
-    return [{"rel": "next", "href": f"{path}?{'&'.join(parts)}"}]
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def shape(request: Request, root: str, status: int, body: Any) -> Shaped:
-    """The HTTP-shaped form of a successful websocket reply to ``request``.
-
-    ``root`` is the version root of hrefs (``/v2``).
-    """
+def _read_success(
+    request: Request, status: int, body: Mapping[str, JSONValue]
+) -> tuple[JSONValue, tuple[str, ...], Cursor | None]:
     op = request.operation
-    queue = str(request.path_params.get("queue_name", ""))
-    qroot = f"{root}/queues/{_q(queue)}"
-    data = body if isinstance(body, Mapping) else {}
-    if status == 204 or op in (
-        "queue_create",
-        "queue_delete",
-        "queue_purge",
-        "message_delete",
-        "message_delete_many",
-        "claim_update",
-        "claim_delete",
-        "subscription_delete",
-    ):
-        return Shaped(status, None, {})
-    if op == "ping":
-        return Shaped(204, None, {})
-    if op == "queue_list":
-        queues = [
-            {**item, "href": f"{root}/queues/{_q(str(item.get('name')))}"}
-            for item in data.get("queues") or []
-            if isinstance(item, Mapping)
-        ]
-        links = _next_link(f"{root}/queues", request.params, queues[-1]["name"]) if queues else []
-        return Shaped(200, {"queues": queues, "links": links}, {})
-    if op == "queue_get_stats":
-        stats = dict(data.get("messages") or {})
-        for end in ("oldest", "newest"):
-            if isinstance(stats.get(end), Mapping):
-                stats[end] = {**stats[end], "href": _message_href(root, queue, stats[end])}
-        return Shaped(200, {"messages": stats}, {})
-    if op == "message_post":
-        ids = [str(i) for i in data.get("message_ids") or []]
-        hrefs = [f"{qroot}/messages/{_q(i)}" for i in ids]
-        location = f"{qroot}/messages?ids={','.join(_q(i) for i in ids)}"
-        return Shaped(201, {"resources": hrefs}, {"location": location})
     if op == "message_get":
-        item = data.get("messages")
-        return Shaped(200, _with_hrefs(root, queue, [item])[0] if item else item, {})
-    if op in ("message_list", "message_get_many", "message_pop"):
-        messages = _with_hrefs(root, queue, data.get("messages"))
-        marker = request.params.get("marker")
-        if op == "message_list" and marker and any(m.get("id") == marker for m in messages):
-            messages = []  # the store ignored an id marker: stop rather than loop
-        result: dict[str, Any] = {"messages": messages}
-        if op == "message_list":
-            last = str(messages[-1]["id"]) if messages else None
-            result["links"] = _next_link(f"{qroot}/messages", request.params, last) if last else []
-        return Shaped(200, result, {})
+        return body.get("messages"), (), None
+    if op == "message_post":
+        return body, tuple(str(i) for i in body.get("message_ids") or []), None
     if op == "claim_create":
-        claim_id = data.get("claim_id")
-        if not claim_id:
-            return Shaped(204, None, {})
-        messages = _with_hrefs(root, queue, data.get("messages"))
-        return Shaped(201, {"messages": messages}, {"location": f"{qroot}/claims/{_q(claim_id)}"})
-    if op == "claim_get":
-        claim_id = str(request.path_params.get("claim_id", ""))
-        result = {**data, "messages": _with_hrefs(root, queue, data.get("messages"))}
-        result["href"] = f"{qroot}/claims/{_q(claim_id)}"
-        return Shaped(200, result, {})
-    if op == "subscription_list":
-        subs = [dict(s) for s in data.get("subscriptions") or [] if isinstance(s, Mapping)]
-        links = (
-            _next_link(f"{qroot}/subscriptions", request.params, str(subs[-1]["id"]))
-            if subs
-            else []
-        )
-        return Shaped(200, {"subscriptions": subs, "links": links}, {})
-    return Shaped(status, body, {})
-
-
-# -- follow(): hrefs back into requests ------------------------------------------
-
-_ROUTES = (
-    (re.compile(r"^/v2/queues/?$"), "queue_list"),
-    (re.compile(r"^/v2/queues/(?P<queue_name>[^/]+)/messages/?$"), "message_list"),
-    (re.compile(r"^/v2/queues/(?P<queue_name>[^/]+)/subscriptions/?$"), "subscription_list"),
-)
-
-
-def request_for_href(href: str) -> Request:
-    """The listing :class:`Request` a ``next`` href made by :func:`shape` stands for."""
-    parts = urlsplit(href)
-    for pattern, operation in _ROUTES:
-        match = pattern.match(parts.path)
-        if match:
-            path = {k: unquote(v) for k, v in match.groupdict().items()}
-            params: dict[str, Any] = dict(parse_qsl(parts.query, keep_blank_values=True))
-            return Request(operation, path, params)
-    raise InvalidOperation(f"Cannot follow {href!r} over the websocket transport")
+        # An empty queue answers 204 with an id that claims nothing: no claim was made.
+        claim_id = body.get("claim_id") if status != 204 else None
+        return body, ((str(claim_id),) if claim_id else ()), None
+    if op == "subscription_create":
+        subscription_id = body.get("subscription_id")
+        return body, ((str(subscription_id),) if subscription_id else ()), None
+    listing = _LISTINGS.get(op)
+    if listing is None:
+        return body, (), None
+    key, marker_field = listing
+    items = [item for item in body.get(key) or [] if isinstance(item, Mapping)]
+    marker = request.params.get("marker")
+    if op == "message_list" and marker and any(m.get("id") == marker for m in items):
+        items = []  # the store ignored an id marker: stop rather than loop
+    data = {**body, key: items}
+    if not items:
+        return data, (), None
+    last = str(items[-1].get(marker_field))
+    following = Request(op, dict(request.path_params), {**request.params, "marker": last})
+    return data, (), Cursor(following, last)

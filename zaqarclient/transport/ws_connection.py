@@ -15,9 +15,7 @@ import concurrent.futures
 import contextlib
 import json
 import logging
-import os
 import ssl
-import struct
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -25,6 +23,7 @@ from typing import Any
 import websocket
 
 from zaqarclient.errors import ConnectionError, TimeoutError
+from zaqarclient.transport import ws_fastpath
 from zaqarclient.transport.redaction import redact_body, redact_headers, redact_url
 from zaqarclient.transport.ws_codec import Codec
 
@@ -37,30 +36,9 @@ AUTH_KEY = "authenticate"
 #: Close code Zaqar sends when the Keystone token expires.
 AUTH_EXPIRED = 4003
 _LOG_LIMIT = 2048
-_READ_SIZE = 65536
 
 Reply = dict[str, Any]
 Convert = Callable[[Reply], Any]
-_LENGTH_16 = struct.Struct("!BBH")
-_LENGTH_64 = struct.Struct("!BBQ")
-
-
-def client_frame(payload: bytes, opcode: int) -> bytes:
-    """One final, masked client frame (RFC 6455 section 5.2) carrying ``payload``.
-
-    What websocket-client's ``ABNF.create_frame(...).format()`` builds, at half the cost.
-    """
-    length = len(payload)
-    if length < 126:
-        header = bytes((0x80 | opcode, 0x80 | length))
-    elif length < 65536:
-        header = _LENGTH_16.pack(0x80 | opcode, 0xFE, length)
-    else:
-        header = _LENGTH_64.pack(0x80 | opcode, 0xFF, length)
-    mask = os.urandom(4)
-    words, rest = divmod(length, 4)
-    key = int.from_bytes(mask * words + mask[:rest], "little")
-    return header + mask + (int.from_bytes(payload, "little") ^ key).to_bytes(length, "little")
 
 
 def ssl_options(verify: bool | str, cert: str | tuple[str, str] | None) -> dict[str, Any]:
@@ -106,34 +84,13 @@ def _settle(
         pass
 
 
-class _ReadAhead:
-    """A ``recv(n)`` that reads up to 64 KiB from ``recv``, handed out ``n`` bytes at a time."""
-
-    __slots__ = ("_buffer", "_pos", "_recv")
-
-    def __init__(self, recv: Callable[[int], bytes]) -> None:
-        self._recv = recv
-        self._buffer = b""
-        self._pos = 0
-
-    def __call__(self, size: int) -> bytes:
-        pos = self._pos
-        if pos >= len(self._buffer):
-            self._buffer = self._recv(_READ_SIZE)  # raises when the connection is gone
-            pos = 0
-        end = pos + size
-        self._pos = end
-        if pos == 0 and end >= len(self._buffer):
-            return self._buffer
-        return self._buffer[pos:end]
-
-
 class WsConnection:
     """A live websocket to Zaqar; use :meth:`call` from any thread.
 
     ``on_push`` receives pushed frames (on the reader thread: keep it
     short); ``on_close`` runs once when the connection ends, with the close
-    code if the server sent one.
+    code if the server sent one. ``fast_frames`` turns on the opt-in frame
+    reading and writing of :mod:`zaqarclient.transport.ws_fastpath`.
     """
 
     def __init__(
@@ -145,6 +102,7 @@ class WsConnection:
         sslopt: Mapping[str, Any] | None = None,
         on_push: Callable[[Any], None] | None = None,
         on_close: Callable[[WsConnection], None] | None = None,
+        fast_frames: bool = False,
     ) -> None:
         self.url = url
         self.codec = codec
@@ -169,22 +127,22 @@ class WsConnection:
             )
         except ssl.SSLError as exc:
             raise ConnectionError(
-                f"TLS error talking to Zaqar: {exc}", url=redact_url(url)
+                f"TLS error talking to Zaqar: {exc}", url=redact_url(url), request_sent=False
             ) from exc
         except (OSError, websocket.WebSocketException) as exc:
             if isinstance(exc, (builtins.TimeoutError, websocket.WebSocketTimeoutException)):
                 raise TimeoutError(
                     f"Zaqar did not accept the websocket within {connect_timeout}s",
-                    url=redact_url(url),
+                    url=redact_url(url), request_sent=False,
                 ) from exc
             raise ConnectionError(
-                f"Cannot connect to Zaqar at {redact_url(url)}: {exc}", url=redact_url(url)
+                f"Cannot connect to Zaqar at {redact_url(url)}: {exc}", url=redact_url(url),
+                request_sent=False,
             ) from exc
         self._ws.settimeout(None)
-        # websocket-client reads each frame with three exact-size recv() calls
-        # (header, length, payload); read ahead instead, so a burst of replies
-        # costs one system call (and one GIL hand-off) rather than three each.
-        self._ws.frame_buffer.recv = _ReadAhead(self._ws.frame_buffer.recv)
+        self._fast_frames = fast_frames
+        if fast_frames:
+            ws_fastpath.read_ahead(self._ws)
         self._alive = True
         self._reader = threading.Thread(
             target=self._read_loop, name="zaqarclient-ws-reader", daemon=True
@@ -210,7 +168,7 @@ class WsConnection:
         future: concurrent.futures.Future[Any] = concurrent.futures.Future()
         with self._lock:
             if not self._alive:
-                raise self._dropped_error()
+                raise self._dropped_error(request_sent=False)
             self._pending[key] = (future, convert)
         try:
             self.send(envelope)
@@ -243,16 +201,14 @@ class WsConnection:
         payload = self.codec.encode(envelope)
         if LOG.isEnabledFor(logging.DEBUG):
             LOG.debug("WS SEND %s %s", redact_url(self.url), loggable(envelope))
-        frame = client_frame(payload, self.codec.opcode)
         try:
-            sock = self._ws.sock
-            if sock is None:
-                raise websocket.WebSocketConnectionClosedException("socket is already closed.")
-            with self._ws.lock:  # websocket-client's own writer lock (pongs, close)
-                sock.sendall(frame)
+            if self._fast_frames:
+                ws_fastpath.write(self._ws, payload, self.codec.opcode)
+            else:
+                self._ws.send(payload, self.codec.opcode)
         except (OSError, websocket.WebSocketException) as exc:
             self._drop(None, f"send failed: {type(exc).__name__}")
-            raise self._dropped_error() from exc
+            raise self._dropped_error(request_sent=False) from exc
 
     # -- lifecycle ----------------------------------------------------------
 
@@ -270,13 +226,16 @@ class WsConnection:
         """Cut the socket without a close handshake (tests simulate network loss with it)."""
         self._ws.abort()  # type: ignore[no-untyped-call]
 
-    def _dropped_error(self) -> ConnectionError:
+    def _dropped_error(self, *, request_sent: bool = True) -> ConnectionError:
         detail = (
             f"code {self.close_code}: {self.close_reason}"
             if self.close_code
             else (self.close_reason or "connection lost")
         )
-        return ConnectionError(f"Websocket to Zaqar closed ({detail})", url=redact_url(self.url))
+        return ConnectionError(
+            f"Websocket to Zaqar closed ({detail})", url=redact_url(self.url),
+            request_sent=request_sent,
+        )
 
     def _drop(self, code: int | None, reason: str) -> None:
         with self._lock:

@@ -240,3 +240,16 @@ def test_environment_proxy_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
         client = make_client("http://zaqar.example:8888")
         client.queue("q").stats  # noqa: B018
         assert proxy.requests[0].path == "http://zaqar.example:8888/v2/queues/q/stats"
+
+
+def test_non_json_body_on_a_success_status_is_a_typed_error() -> None:
+    page = Reply(200, "<html>Please log in to the proxy</html>",
+                 {"x-openstack-request-id": "req-html-1", "Content-Type": "text/html"})
+    with LoopbackServer([page]) as srv, pytest.raises(terrors.InvalidResponseBody) as caught:
+        make_client(srv.url, retries=0).queue("q").stats  # noqa: B018
+    error = caught.value
+    assert isinstance(error, errors.ZaqarError)
+    assert error.status == 200
+    assert error.request_id == "req-html-1"
+    assert "queue_get_stats answered 200" in str(error)
+    assert "Please log in" in str(error)

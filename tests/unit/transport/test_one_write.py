@@ -6,8 +6,11 @@ import io
 import socket
 from typing import Any
 
+from urllib3.connection import HTTPConnection
+
 from tests.support.loopback import LoopbackServer, Reply
 from zaqarclient.queues.client import Client
+from zaqarclient.transport.http import HttpTransport
 from zaqarclient.transport.one_write import OneWriteHTTPConnection
 
 
@@ -58,11 +61,27 @@ def test_file_bodies_keep_their_order() -> None:
         conn.close()
 
 
-def test_the_sdk_endpoint_pool_uses_one_write_connections() -> None:
+def _endpoint_pool(client: Client) -> Any:
+    pipeline = client._pipeline_instance
+    assert pipeline is not None
+    transport = pipeline.transport
+    assert isinstance(transport, HttpTransport)
+    return transport._endpoint_pool
+
+
+def test_the_sdk_endpoint_pool_uses_one_write_connections_when_asked() -> None:
+    with LoopbackServer([Reply(201, {"resources": ["/v2/queues/q/messages/1"]})]) as srv:
+        conf = {"auth_opts": {"backend": "noauth", "options": {"os_project_id": "p"}},
+                "one_write": True}
+        with Client(srv.url, version=2, conf=conf) as client:
+            client.queue("q").post({"body": 1})
+            assert _endpoint_pool(client).ConnectionCls is OneWriteHTTPConnection
+        assert srv.requests[0].json() == {"messages": [{"body": 1}]}
+
+
+def test_the_default_path_keeps_urllib3s_own_connections() -> None:
     with LoopbackServer([Reply(201, {"resources": ["/v2/queues/q/messages/1"]})]) as srv:
         conf = {"auth_opts": {"backend": "noauth", "options": {"os_project_id": "p"}}}
         with Client(srv.url, version=2, conf=conf) as client:
             client.queue("q").post({"body": 1})
-            pool = client._transport._endpoint_pool  # type: ignore[attr-defined]
-            assert pool.ConnectionCls is OneWriteHTTPConnection
-        assert srv.requests[0].json() == {"messages": [{"body": 1}]}
+            assert _endpoint_pool(client).ConnectionCls is HTTPConnection

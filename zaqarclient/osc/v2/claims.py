@@ -56,7 +56,7 @@ class CreateClaim(common.Lister):
         )
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ListResult:
         queue = common.client_of(self).queue(parsed_args.queue_name, auto_create=False)
         claim = queue.claim(ttl=parsed_args.ttl, grace=parsed_args.grace, limit=parsed_args.limit)
         columns = ("Claim_ID", "Message_ID", "TTL", "Age", "Messages", "Checksum")
@@ -74,7 +74,7 @@ class QueryClaim(common.Lister):
         _add_claim_target(parser)
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ListResult:
         queue = common.client_of(self).queue(parsed_args.queue_name, auto_create=False)
         claim = queue.claim(id=parsed_args.claim_id)
         return CLAIMED_COLUMNS, claimed_rows(claim)
@@ -89,7 +89,7 @@ class RenewClaim(common.Lister):
         _add_ttl_grace(parser, None, None)
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ListResult:
         queue = common.client_of(self).queue(parsed_args.queue_name, auto_create=False)
         claim = Claim(queue, id=parsed_args.claim_id)
         claim.update(ttl=parsed_args.ttl, grace=parsed_args.grace)

@@ -58,17 +58,14 @@ class CreateFlavor(common.ShowOne):
         _add_capabilities(parser)
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ShowResult:
         if not parsed_args.pool_list:
             raise exceptions.CommandError("--pool-list is required: the flavor's pools")
-        client = common.client_of(self)
-        if parsed_args.capabilities is None:
-            flavor = client.flavor(parsed_args.flavor_name, pool_list=parsed_args.pool_list)
-        else:
-            # The SDK's Flavor sends only pool_list; Zaqar's PUT also takes capabilities.
-            body = {"pool_list": parsed_args.pool_list, "capabilities": parsed_args.capabilities}
-            client._call("flavor_create", body=body, flavor_name=parsed_args.flavor_name)
-            flavor = client.flavor(parsed_args.flavor_name, auto_create=False)
+        flavor = common.client_of(self).flavor(
+            parsed_args.flavor_name,
+            pool_list=parsed_args.pool_list,
+            capabilities=parsed_args.capabilities,
+        )
         return COLUMNS, flavor_row(flavor.get())
 
 
@@ -80,7 +77,7 @@ class ShowFlavor(common.ShowOne):
         _add_name(parser)
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ShowResult:
         flavor = common.client_of(self).flavor(parsed_args.flavor_name, auto_create=False)
         return COLUMNS, flavor_row(flavor.get())
 
@@ -95,7 +92,7 @@ class UpdateFlavor(common.ShowOne):
         _add_capabilities(parser)
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ShowResult:
         if parsed_args.pool_list is None and parsed_args.capabilities is None:
             raise exceptions.CommandError("Nothing to update: give --pool-list or --capabilities")
         flavor = common.client_of(self).flavor(parsed_args.flavor_name, auto_create=False)
@@ -132,7 +129,7 @@ class ListFlavors(common.Lister):
         parser.add_argument("--detailed", action="store_true", help="Also show the capabilities")
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ListResult:
         params = common.page_params(parsed_args)
         if parsed_args.detailed:
             params["detailed"] = True

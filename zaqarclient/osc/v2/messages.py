@@ -266,7 +266,7 @@ class PostMessages(common.Lister):
         add_post_arguments(parser)
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ListResult:
         client = common.with_client_id(common.client_of(self), parsed_args.client_id)
         queue = client.queue(parsed_args.queue_name, auto_create=False)
         return ("ID",), [(message_id,) for message_id in post_all(queue, parsed_args)]
@@ -281,7 +281,7 @@ class ListMessages(common.Lister):
         add_list_arguments(parser)
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ListResult:
         client = common.with_client_id(common.client_of(self), parsed_args.client_id)
         queue = client.queue(parsed_args.queue_name, auto_create=False)
         return LIST_COLUMNS, [message_row(message) for message in list_all(queue, parsed_args)]
@@ -296,7 +296,7 @@ class GetMessage(common.ShowOne):
         parser.add_argument("message_id", metavar="<message_id>", help="Id of the message")
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ShowResult:
         queue = common.client_of(self).queue(parsed_args.queue_name, auto_create=False)
         message = queue.message(parsed_args.message_id)
         return LIST_COLUMNS, message_row(message)
@@ -342,7 +342,7 @@ class PopMessages(common.Lister):
         )
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ListResult:
         queue = common.client_of(self).queue(parsed_args.queue_name, auto_create=False)
         popped = list(queue.pop(parsed_args.count))
         columns = ("ID", "Body", "TTL", "Age", "Claim Count")

@@ -65,7 +65,7 @@ class CreatePool(common.ShowOne):
         _add_options(parser)
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ShowResult:
         pool = common.client_of(self).pool(
             parsed_args.pool_name,
             uri=parsed_args.pool_uri,
@@ -84,7 +84,7 @@ class ShowPool(common.ShowOne):
         _add_name(parser)
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ShowResult:
         pool = common.client_of(self).pool(parsed_args.pool_name, auto_create=False)
         return COLUMNS, pool_row(pool.get())
 
@@ -109,7 +109,7 @@ class UpdatePool(common.ShowOne):
         _add_options(parser)
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ShowResult:
         changes: dict[str, Any] = {}
         for option, key in (
             ("pool_uri", "uri"),
@@ -149,7 +149,7 @@ class ListPools(common.Lister):
         parser.add_argument("--detailed", action="store_true", help="Also show the options")
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ListResult:
         params = common.page_params(parsed_args)
         if parsed_args.detailed:
             params["detailed"] = True

@@ -37,7 +37,7 @@ class CreateQueue(common.ShowOne):
         )
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ShowResult:
         queue = common.client_of(self).queue(parsed_args.queue_name, auto_create=False)
         queue.create(parsed_args.metadata)
         return ("Name",), (queue.name,)
@@ -73,7 +73,7 @@ class ListQueues(common.Lister):
         )
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ListResult:
         client = common.client_of(self)
         params = common.page_params(parsed_args)
         if parsed_args.detailed:
@@ -99,7 +99,7 @@ class CheckQueueExistence(common.ShowOne):
         _add_queue_name(parser)
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ShowResult:
         queue = common.client_of(self).queue(parsed_args.queue_name, auto_create=False)
         return ("Exists",), (bool(queue.exists()),)
 
@@ -116,7 +116,7 @@ class GetQueueStats(common.ShowOne):
         _add_queue_name(parser)
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ShowResult:
         queue = common.client_of(self).queue(parsed_args.queue_name, auto_create=False)
         stats = queue.stats
         total = (stats.get("messages") or {}).get("total")
@@ -156,7 +156,7 @@ class GetQueueMetadata(common.ShowOne):
         _add_queue_name(parser)
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ShowResult:
         queue = common.client_of(self).queue(parsed_args.queue_name, auto_create=False)
         metadata = queue.metadata(force_reload=True)
         return ("Metadata",), (format_columns.DictColumn(metadata),)
@@ -245,7 +245,7 @@ class CreateSignedUrl(common.ShowOne):
         )
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ShowResult:
         paths = common.comma_list(parsed_args.paths)
         unknown = sorted(set(paths) - set(SIGNED_URL_PATHS))
         if unknown or not paths:

@@ -26,7 +26,7 @@ def _record(data: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[Any, ...]]:
 class Ping(common.ShowOne):
     """Check whether the server and its storage answer."""
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ShowResult:
         return ("Pingable",), (bool(common.client_of(self).ping()),)
 
 
@@ -36,7 +36,7 @@ class Health(common.ShowOne):
     # python-zaqarclient printed health and homedoc as JSON; scripts parse that.
     formatter_default = "json"
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ShowResult:
         return _record(common.client_of(self).health() or {})
 
 
@@ -45,14 +45,14 @@ class HomeDoc(common.ShowOne):
 
     formatter_default = "json"
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ShowResult:
         return _record(common.client_of(self).homedoc() or {})
 
 
 class Versions(common.Lister):
     """List the API versions the server offers."""
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ListResult:
         versions = common.client_of(self).versions()
         columns = ("ID", "Status", "Updated")
         rows = [(v.get("id"), v.get("status"), v.get("updated")) for v in versions]

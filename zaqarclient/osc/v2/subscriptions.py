@@ -61,7 +61,7 @@ class CreateSubscription(common.ShowOne):
         add_subscriber_arguments(parser)
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ShowResult:
         subscription = common.client_of(self).subscription(
             parsed_args.queue_name,
             subscriber=parsed_args.subscriber,
@@ -89,7 +89,7 @@ class UpdateSubscription(common.ShowOne):
         )
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ShowResult:
         changes = {
             key: getattr(parsed_args, key)
             for key in ("subscriber", "ttl", "options")
@@ -124,7 +124,7 @@ class ShowSubscription(common.ShowOne):
         _add_target(parser)
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ShowResult:
         subscription = _load(self, parsed_args.queue_name, parsed_args.subscription_id)
         return COLUMNS, subscription_row(subscription)
 
@@ -138,7 +138,7 @@ class ListSubscriptions(common.Lister):
         common.add_paging(parser, "subscription")
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ListResult:
         found = common.client_of(self).subscriptions(
             parsed_args.queue_name, **common.page_params(parsed_args)
         )
@@ -157,7 +157,7 @@ class ConfirmSubscription(common.ShowOne):
         )
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ShowResult:
         subscription = common.client_of(self).subscription(
             parsed_args.queue_name, id=parsed_args.subscription_id, auto_create=False
         )

@@ -71,7 +71,7 @@ class CreateTopic(_TopicShowOne):
         )
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ShowResult:
         topic = _topic(self, parsed_args)
         topic.create(parsed_args.metadata)
         return ("Name",), (topic.name,)
@@ -95,7 +95,7 @@ class ListTopics(common.Lister):
         )
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ListResult:
         params = common.page_params(parsed_args)
         if parsed_args.detailed:
             params["detailed"] = True
@@ -115,7 +115,7 @@ class GetTopicStats(_TopicShowOne):
     tells the two cases apart (checked only when the topic looks empty).
     """
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ShowResult:
         topic = _topic(self, parsed_args)
         stats = topic.stats
         exists: bool | None = True
@@ -147,7 +147,7 @@ class SetTopicMetadata(_TopicCommand):
 class GetTopicMetadata(_TopicShowOne):
     """Show a topic's metadata."""
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ShowResult:
         metadata = _topic(self, parsed_args).metadata(force_reload=True)
         return ("Metadata",), (format_columns.DictColumn(metadata),)
 
@@ -186,7 +186,7 @@ class PostTopicMessages(common.Lister):
         messages.add_post_arguments(parser)
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ListResult:
         ids = messages.post_all(_topic(self, parsed_args), parsed_args)
         return ("ID",), [(message_id,) for message_id in ids]
 
@@ -200,7 +200,7 @@ class ListTopicMessages(common.Lister):
         messages.add_list_arguments(parser, claims=False)
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ListResult:
         rows = [
             (m.id, common.JSONColumn(m.body), m.ttl, m.age, m.checksum)
             for m in messages.list_all(_topic(self, parsed_args), parsed_args)
@@ -216,7 +216,7 @@ class CreateTopicSubscription(_TopicShowOne):
         subscriptions.add_subscriber_arguments(parser)
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ShowResult:
         topic = _topic(self, parsed_args)
         subscription_id = topic.subscribe(
             parsed_args.subscriber, ttl=parsed_args.ttl, options=parsed_args.options
@@ -233,7 +233,7 @@ class ListTopicSubscriptions(common.Lister):
         common.add_paging(parser, "subscription")
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ListResult:
         found = _topic(self, parsed_args).subscriptions(**common.page_params(parsed_args))
         items = common.capped(found, parsed_args.limit)
         return subscriptions.COLUMNS, [_subscription_row(s) for s in items]

@@ -177,7 +177,7 @@ class WatchMessages(common.Lister):
         common.add_client_id(parser)
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+    def take_action(self, parsed_args: argparse.Namespace) -> common.ListResult:
         client = common.with_client_id(common.client_of(self), parsed_args.client_id)
         queue = client.queue(parsed_args.queue_name, auto_create=False)
         options = WatchOptions(

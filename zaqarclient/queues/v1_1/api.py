@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from zaqarclient.queues.v2 import api as v2
-from zaqarclient.transport.request import Api
+from zaqarclient.transport.routes import Api
 
 _NOT_IN_V1_1 = {
     "queue_update": "queue metadata is set only when the queue is created (no PATCH); use API v2",

@@ -11,7 +11,7 @@ from zaqarclient.queues.v1_1.queues import Queue
 from zaqarclient.queues.v2 import client as v2_client
 from zaqarclient.queues.v2.iterator import ResourceIterator
 from zaqarclient.queues.v2.subscription import Subscription
-from zaqarclient.transport.request import Api
+from zaqarclient.transport.routes import Api
 
 
 class Client(v2_client.Client):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from zaqarclient.queues.v2 import flavor as v2_flavor
+from zaqarclient.transport.contract import JSONObject
 
 
 class Flavor(v2_flavor.Flavor):
@@ -13,5 +12,5 @@ class Flavor(v2_flavor.Flavor):
     def ensure_exists(self) -> None:
         """Create the flavor with its ``pool_list`` and ``capabilities`` (``{}`` by default)."""
         capabilities = self.capabilities if isinstance(self.capabilities, dict) else {}
-        body: dict[str, Any] = {"pool_list": self.pool_list, "capabilities": capabilities}
-        self._call("flavor_create", body=body)
+        body: JSONObject = {"pool_list": self.pool_list, "capabilities": capabilities}
+        self._send("flavor_create", body=body)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zaqarclient.transport.request import JSON_PATCH, Api, Route
+from zaqarclient.transport.routes import JSON_PATCH, Api, Route
 
 _Q = "queues/{queue_name}"
 _T = "topics/{topic_name}"
@@ -45,8 +45,11 @@ def _message_routes(prefix: str, base: str) -> dict[str, Route]:
 
 
 ROUTES: dict[str, Route] = {
-    "versions": Route("GET", "/"),
+    # Zaqar answers its version list with 300 Multiple Choices.
+    "versions": Route("GET", "/", answers=frozenset({300})),
     "homedoc": Route("GET", ""),
+    # GET of an href the server gave (a ``links`` entry), python-zaqarclient's follow().
+    "follow": Route("GET", ""),
     "ping": Route("GET", "ping"),
     "health": Route("GET", "health"),
     **_resource_routes("queue", "queues", _Q),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from zaqarclient.errors import InvalidOperation
 from zaqarclient.queues.v2 import message
+from zaqarclient.transport.contract import JSONObject, JSONValue, Result
+from zaqarclient.transport.request import NO_BODY, QueryValue
 
 if TYPE_CHECKING:
     from zaqarclient.queues.v2.queues import Queue
@@ -47,23 +49,33 @@ class Claim:
         """The claimed queue."""
         return self._queue
 
+    def _send(
+        self,
+        operation: str,
+        *,
+        params: Mapping[str, QueryValue] | None = None,
+        body: JSONValue = NO_BODY,
+        **path: str,
+    ) -> Result:
+        queue = self._queue
+        return queue.client.call(
+            queue.request(operation, params=params, body=body, retry=None, **path)
+        )
+
     def _create(self) -> None:
-        body: dict[str, Any] = {}
+        body: JSONObject = {}
         if self._ttl is not None:
             body["ttl"] = self._ttl
         if self._grace is not None:
             body["grace"] = self._grace
         params = {"limit": self._limit} if self._limit is not None else None
-        response = self._queue._call("claim_create", params=params, body=body)
-        data = response.deserialized_content
+        result = self._send("claim_create", params=params, body=body)
+        data = result.data
         make = message.create_object(self._queue)
         self._messages = [make(item) for item in (data or {}).get("messages", [])]
-        if response.status_code == 201:
-            location = response.location
-            if location:
-                self.id = location.rstrip("/").rsplit("/", 1)[-1]
-            elif self._messages:
-                self.id = self._messages[0].claim_id
+        created = result.created
+        if created or self._messages:
+            self.id = created[0] if created else self._messages[0].claim_id
             self._age = 0
 
     def reload(self) -> None:
@@ -74,7 +86,7 @@ class Claim:
         if self.id is None:
             self._messages = self._messages or []
             return
-        data = self._queue._call("claim_get", claim_id=self.id).deserialized_content
+        data = self._send("claim_get", claim_id=self.id).data
         self._age = data.get("age")
         self._ttl = data.get("ttl")
         make = message.create_object(self._queue)
@@ -118,13 +130,13 @@ class Claim:
 
     def update(self, ttl: int | None = None, grace: int | None = None) -> None:
         """Renew the claim: a new lifetime from now (``PATCH``)."""
-        body: dict[str, Any] = {}
+        body: JSONObject = {}
         if ttl is not None:
             body["ttl"] = ttl
         if grace is not None:
             body["grace"] = grace
         claim_id = self._require_id()
-        self._queue._call("claim_update", body=body, claim_id=claim_id)
+        self._send("claim_update", body=body, claim_id=claim_id)
         if ttl is not None:
             self._ttl = ttl
         if grace is not None:
@@ -134,7 +146,7 @@ class Claim:
         """Release the claim: its messages become claimable again at once."""
         if self.id is None:
             return
-        self._queue._call("claim_delete", claim_id=self.id)
+        self._send("claim_delete", claim_id=self.id)
 
     release = delete
 

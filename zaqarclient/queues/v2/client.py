@@ -1,38 +1,51 @@
-"""The Zaqar v2 client."""
+"""The Zaqar v2 client: the resources' entry point and the one way calls are sent.
+
+``Client`` builds the transport for its URL (urllib3 for http(s)://, the
+websocket transport for ws(s)://, or the one given as ``transport=``) and
+the :class:`~zaqarclient.transport.pipeline.Pipeline` above it, and
+implements the resources' :class:`~zaqarclient.queues.v2.protocol.Caller`
+protocol with :meth:`Client.call`.
+"""
 
 from __future__ import annotations
 
 import threading
 import uuid
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Union
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any
 
 import requests.adapters
 
 from zaqarclient import auth as auth_backends
 from zaqarclient.errors import ConfigurationError, ConnectionError, InvalidOperation
+from zaqarclient.filters import FilterSpec
 from zaqarclient.queues.v2 import api as api_v2
 from zaqarclient.queues.v2 import flavor as flavor_api
+from zaqarclient.queues.v2 import hrefs
 from zaqarclient.queues.v2 import pool as pool_api
 from zaqarclient.queues.v2 import queues as queue_api
 from zaqarclient.queues.v2 import subscription as subscription_api
 from zaqarclient.queues.v2 import topic as topic_api
 from zaqarclient.queues.v2.iterator import ResourceIterator
+from zaqarclient.transport.adapter import AdapterTransport
+from zaqarclient.transport.contract import Cursor, JSONObject, JSONValue, Result, Transport
 from zaqarclient.transport.errors import ServiceUnavailableError
 from zaqarclient.transport.http import HttpTransport
+from zaqarclient.transport.http_wire import HttpWire
+from zaqarclient.transport.mounts import MountedTransports
+from zaqarclient.transport.pipeline import Pipeline
 from zaqarclient.transport.redaction import redact_url
-from zaqarclient.transport.request import NO_BODY, Api, Request, Response
-from zaqarclient.transport.retry import RetryPolicy
+from zaqarclient.transport.request import Api, QueryValue, Request
+from zaqarclient.transport.retry import WEBSOCKET_DEFAULT, RetryPolicy
+from zaqarclient.transport.timeouts import parse_timeout
 
 if TYPE_CHECKING:
-    from zaqarclient.filters import FilterSpec
     from zaqarclient.queues.v2.ws_subscribe import Notification, WsSubscription
-    from zaqarclient.transport.ws import WebsocketTransport
-
-Transport = Union[HttpTransport, "WebsocketTransport"]
 
 _KNOWN_CONF = frozenset(
-    {"auth_opts", "client_uuid", "timeout", "retries", "headers", "pool_size", "ws_format"}
+    {"auth_opts", "client_uuid", "timeout", "retries", "headers", "pool_size", "ws_format",
+     "one_write", "ws_fast_frames"}
 )
 _VERSION_SUFFIXES = ("/v2", "/v2/", "/v1.1", "/v1.1/")
 
@@ -51,14 +64,17 @@ def normalise_endpoint(url: str) -> str:
 
 
 class Client:
-    """A Zaqar API v2 client over HTTP.
+    """A Zaqar API v2 client over HTTP or websocket.
 
     ``Client(url, version=2, conf=None, session=None)`` as in
     python-zaqarclient: ``conf['auth_opts']`` picks the auth backend and
     ``conf['client_uuid']`` the Client-ID; ``session`` is a keystoneauth1
     session. Extra ``conf`` keys: ``timeout`` (seconds or (connect, read)),
     ``retries`` (a count, a dict of :class:`RetryPolicy` fields or a policy),
-    ``headers`` (sent with every request).
+    ``headers`` (sent with every request), ``pool_size``, ``ws_format``
+    (``json`` or ``msgpack``), and the opt-in fast paths ``one_write`` and
+    ``ws_fast_frames``. ``transport`` replaces the transport the URL would
+    get (``InProcessTransport`` for zero-socket tests, a test double...).
     """
 
     api: Api = api_v2.V2
@@ -71,6 +87,8 @@ class Client:
         version: int | float | str = 2,
         conf: Mapping[str, Any] | None = None,
         session: Any = None,
+        *,
+        transport: Transport | None = None,
         **kwargs: Any,
     ) -> None:
         self.conf: dict[str, Any] = dict(conf or {})
@@ -86,7 +104,8 @@ class Client:
         self.client_uuid: str = str(self.conf.get("client_uuid") or uuid.uuid4().hex)
         self._auth = auth_backends.from_conf(self.conf, session, has_endpoint=bool(url))
         self._api_url: str | None = normalise_endpoint(url) if url else None
-        self._transport_instance: Transport | None = None
+        self._given_transport = transport
+        self._pipeline_instance: Pipeline | None = None
         self._lock = threading.Lock()
 
     @property
@@ -105,40 +124,57 @@ class Client:
         return self._api_url
 
     @property
-    def _transport(self) -> Transport:
+    def _pipeline(self) -> Pipeline:
         # Built on first use: constructing a client never needs an endpoint or
         # Keystone (Mistral builds one with no URL just to read the signatures).
-        transport = self._transport_instance
-        if transport is None:
+        pipeline = self._pipeline_instance
+        if pipeline is None:
             api_url = self.api_url
             with self._lock:
-                if self._transport_instance is None:
-                    self._transport_instance = self._make_transport(api_url)
-                transport = self._transport_instance
-        return transport
+                if self._pipeline_instance is None:
+                    self._pipeline_instance = self._make_pipeline(api_url)
+                pipeline = self._pipeline_instance
+        return pipeline
+
+    @property
+    def _websocket(self) -> bool:
+        return self.api_url.startswith(("ws://", "wss://"))
+
+    def _make_pipeline(self, api_url: str) -> Pipeline:
+        retries = self.conf.get("retries")
+        if retries is None and self._websocket:
+            policy = WEBSOCKET_DEFAULT
+        else:
+            policy = RetryPolicy.from_conf(retries)
+        return Pipeline(
+            self._given_transport or self._make_transport(api_url),
+            self.api,
+            self._auth,
+            client_id=self.client_uuid,
+            retry=policy,
+            headers=self.conf.get("headers"),
+        )
 
     def _make_transport(self, api_url: str) -> Transport:
-        if api_url.startswith(("ws://", "wss://")):
+        if self._websocket:
+            # websocket-client is the optional ``websocket`` extra: only ws:// clients need it.
             from zaqarclient.transport.ws import WebsocketTransport
 
             return WebsocketTransport(
                 api_url,
-                self.api,
-                self._auth,
-                client_id=self.client_uuid,
+                tls=self._auth.tls,
+                connection_auth=self._auth.connection_flow,
                 timeout=self.conf.get("timeout"),
-                headers=self.conf.get("headers"),
                 ws_format=self.conf.get("ws_format"),
+                fast_frames=bool(self.conf.get("ws_fast_frames")),
             )
         return HttpTransport(
             api_url,
             self.api,
-            self._auth,
-            client_id=self.client_uuid,
+            tls=self._auth.tls,
             timeout=self.conf.get("timeout"),
-            retry=RetryPolicy.from_conf(self.conf.get("retries")),
-            headers=self.conf.get("headers"),
             pool_size=int(self.conf.get("pool_size") or 10),
+            one_write=bool(self.conf.get("one_write")),
         )
 
     def __repr__(self) -> str:
@@ -152,28 +188,67 @@ class Client:
         self.close()
 
     def close(self) -> None:
-        """Close the connection pool."""
-        if self._transport_instance is not None:
-            self._transport_instance.close()
+        """Close the transport's connections."""
+        if self._pipeline_instance is not None:
+            self._pipeline_instance.transport.close()
 
-    # -- plumbing -----------------------------------------------------------
+    # -- sending ------------------------------------------------------------
+
+    def call(self, request: Request) -> Result:
+        """Send ``request`` through the pipeline; its result, or the typed error.
+
+        The one way every resource, iterator and CLI command reaches Zaqar
+        (the :class:`~zaqarclient.queues.v2.protocol.Caller` protocol).
+        """
+        return self._pipeline.call(request)
+
+    def submit(self, request: Request) -> Future[Result]:
+        """Send ``request`` without waiting (websocket clients): a future of its result.
+
+        For pipelining many requests from one thread. No resend on a drop;
+        an error status is set on the future as its typed error.
+        """
+        pipeline = self._pipeline
+        try:
+            return pipeline.submit(request)
+        except TypeError:
+            raise InvalidOperation(
+                "submit() needs a websocket client; over HTTP use threads with call()"
+            ) from None
+
+    def follow(self, ref: str | Cursor) -> JSONValue:
+        """GET an href from a ``links`` entry (or a listing's cursor); the decoded body."""
+        request = ref.request if isinstance(ref, Cursor) else Request("follow", ref=ref)
+        return self.call(request).data
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """When and how calls are resent."""
+        return self._pipeline.retry
 
     def transport(self) -> Transport:
-        """The client's (single, shared) transport."""
-        return self._transport
+        """The transport under the client's pipeline (one, shared by every call)."""
+        return self._pipeline.transport
 
     def mount(self, prefix: str, adapter: requests.adapters.BaseAdapter) -> None:
         """Send URLs starting with ``prefix`` through a ``requests`` adapter (HTTP only)."""
-        if not isinstance(self._transport, HttpTransport):
+        if self._websocket:
             raise InvalidOperation("mount() applies to HTTP clients, not websocket ones")
-        self._transport.mount(prefix, adapter)
+        pipeline = self._pipeline
+        mounts = pipeline.transport
+        if not isinstance(mounts, MountedTransports):
+            mounts = MountedTransports(HttpWire(self.api_url, self.api), pipeline.transport)
+            pipeline.transport = mounts
+        timeout = parse_timeout(self.conf.get("timeout"))
+        mounts.mount(prefix, AdapterTransport(mounts.wire, adapter, tls=self._auth.tls,
+                                              timeout=timeout))
 
     def subscribe(
         self,
         queue: str | queue_api.Queue,
         ttl: int = 3600,
         *,
-        options: Mapping[str, Any] | None = None,
+        options: Mapping[str, JSONValue] | None = None,
         callback: Callable[[Notification], None] | None = None,
         filter: FilterSpec = None,
     ) -> WsSubscription:
@@ -187,25 +262,10 @@ class Client:
         notifications whose body matches; it runs in the client, since Zaqar
         has no subscription filters.
         """
+        # ws_subscribe needs websocket-client (the optional ``websocket`` extra).
         from zaqarclient.queues.v2.ws_subscribe import subscribe
 
         return subscribe(self, queue, ttl, options=options, callback=callback, filter=filter)
-
-    def _call(
-        self,
-        operation: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        body: Any = NO_BODY,
-        retry: bool | None = None,
-        **path: str,
-    ) -> Response:
-        request = Request(operation, path, dict(params) if params else {}, body, retry=retry)
-        return self._transport.send(request)
-
-    def follow(self, ref: str) -> Any:
-        """GET an href from a ``links`` entry and return the decoded body."""
-        return self._transport.follow(ref).deserialized_content
 
     # -- queues -------------------------------------------------------------
 
@@ -213,23 +273,29 @@ class Client:
         """A :class:`Queue` handle (no request unless ``force_create=True``)."""
         return self.queue_class(self, ref, **kwargs)
 
-    def queues(self, **params: Any) -> tuple[ResourceIterator[queue_api.Queue], int | None]:
+    def queues(
+        self, **params: QueryValue
+    ) -> tuple[ResourceIterator[queue_api.Queue], int | None]:
         """``(iterator over all queues, count)``, python-zaqarclient's shape.
 
         ``count`` is set with ``with_count=True``. Parameters: ``limit``
         (page size), ``marker``, ``detailed``, ``name``, metadata filters.
         """
-        data = self._call("queue_list", params=params).deserialized_content or {}
+        result = self.call(Request("queue_list", params=dict(params)))
+        data = result.data or {}
         count = data.get("count") if params.get("with_count") else None
-        def make(args: dict[str, Any]) -> queue_api.Queue:
-            return self.queue_class(
-                self, args["name"], href=args.get("href"), metadata=args.get("metadata"),
-                auto_create=False,
+        queue_class = self.queue_class
+
+        def make(args: JSONObject) -> queue_api.Queue:
+            name = args["name"]
+            return queue_class(
+                self, name, href=args.get("href") or hrefs.resource(self.api, "queues", name),
+                metadata=args.get("metadata"), auto_create=False,
             )
 
-        return ResourceIterator(self, data, "queues", make), count
+        return ResourceIterator(self, result, "queues", make), count
 
-    def list_queues(self, **params: Any) -> ResourceIterator[queue_api.Queue]:
+    def list_queues(self, **params: QueryValue) -> ResourceIterator[queue_api.Queue]:
         """An iterator over every queue (all pages)."""
         return self.queues(**params)[0]
 
@@ -239,10 +305,10 @@ class Client:
         """A :class:`~zaqarclient.queues.v2.topic.Topic` handle (lazy, like queues)."""
         return topic_api.Topic(self, ref, **kwargs)
 
-    def topics(self, **params: Any) -> ResourceIterator[topic_api.Topic]:
+    def topics(self, **params: QueryValue) -> ResourceIterator[topic_api.Topic]:
         """An iterator over every topic (all pages)."""
-        data = self._call("topic_list", params=params).deserialized_content
-        return ResourceIterator(self, data, "topics", topic_api.create_object(self))
+        result = self.call(Request("topic_list", params=dict(params)))
+        return ResourceIterator(self, result, "topics", topic_api.create_object(self))
 
     # -- subscriptions ------------------------------------------------------
 
@@ -251,14 +317,14 @@ class Client:
         return subscription_api.Subscription(self, queue_name, **kwargs)
 
     def subscriptions(
-        self, queue_name: str, **params: Any
+        self, queue_name: str, **params: QueryValue
     ) -> ResourceIterator[subscription_api.Subscription]:
         """An iterator over a queue's subscriptions (all pages)."""
-        data = self._call(
-            "subscription_list", params=params, queue_name=queue_name
-        ).deserialized_content
+        result = self.call(
+            Request("subscription_list", {"queue_name": queue_name}, dict(params))
+        )
         factory = subscription_api.create_object(self)
-        return ResourceIterator(self, data, "subscriptions", factory)
+        return ResourceIterator(self, result, "subscriptions", factory)
 
     # -- admin: pools and flavors -------------------------------------------
 
@@ -266,21 +332,21 @@ class Client:
         """A :class:`Pool`; created (upserted) on the server unless ``auto_create=False``."""
         return pool_api.Pool(self, ref, **kwargs)
 
-    def pools(self, **params: Any) -> ResourceIterator[pool_api.Pool]:
+    def pools(self, **params: QueryValue) -> ResourceIterator[pool_api.Pool]:
         """An iterator over every pool (admin)."""
-        data = self._call("pool_list", params=params).deserialized_content
-        return ResourceIterator(self, data, "pools", pool_api.create_object(self))
+        result = self.call(Request("pool_list", params=dict(params)))
+        return ResourceIterator(self, result, "pools", pool_api.create_object(self))
 
     def flavor(self, ref: str, **kwargs: Any) -> flavor_api.Flavor:
         """A :class:`Flavor`; created on the server unless ``auto_create=False``."""
         return self.flavor_class(self, ref, **kwargs)
 
-    def flavors(self, **params: Any) -> ResourceIterator[flavor_api.Flavor]:
+    def flavors(self, **params: QueryValue) -> ResourceIterator[flavor_api.Flavor]:
         """An iterator over every flavor."""
-        data = self._call("flavor_list", params=params).deserialized_content
+        result = self.call(Request("flavor_list", params=dict(params)))
         flavor_class = self.flavor_class
         return ResourceIterator(
-            self, data, "flavors", lambda args: flavor_class(self, auto_create=False, **args)
+            self, result, "flavors", lambda args: flavor_class(self, auto_create=False, **args)
         )
 
     # -- service ------------------------------------------------------------
@@ -292,23 +358,23 @@ class Client:
         cannot be reached; any other error is raised, not hidden.
         """
         try:
-            self._call("ping")
+            self.call(Request("ping"))
         except (ServiceUnavailableError, ConnectionError):
             return False
         return True
 
-    def health(self) -> dict[str, Any]:
+    def health(self) -> JSONObject:
         """The detailed health report (admin)."""
-        result: dict[str, Any] = self._call("health").deserialized_content
+        result: JSONObject = self.call(Request("health")).data
         return result
 
-    def homedoc(self) -> dict[str, Any]:
+    def homedoc(self) -> JSONObject:
         """The API's JSON-home document."""
-        result: dict[str, Any] = self._call("homedoc").deserialized_content
+        result: JSONObject = self.call(Request("homedoc")).data
         return result
 
-    def versions(self) -> list[dict[str, Any]]:
-        """The versions the server offers (``GET /``)."""
-        data = self._call("versions").deserialized_content or {}
-        result: list[dict[str, Any]] = data.get("versions", [])
+    def versions(self) -> list[JSONObject]:
+        """The versions the server offers (``GET /``, answered with 300)."""
+        data = self.call(Request("versions")).data or {}
+        result: list[JSONObject] = data.get("versions", [])
         return result

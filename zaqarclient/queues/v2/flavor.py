@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from zaqarclient.transport.request import NO_BODY
-
-if TYPE_CHECKING:
-    from zaqarclient.queues.v2.client import Client
+from zaqarclient.queues.v2.protocol import Caller
+from zaqarclient.transport.contract import JSONObject, JSONValue, Result
+from zaqarclient.transport.request import NO_BODY, QueryValue, Request
 
 
 class Flavor:
@@ -22,7 +21,7 @@ class Flavor:
 
     def __init__(
         self,
-        client: Client,
+        client: Caller,
         name: str,
         pool_list: list[str] | None = None,
         auto_create: bool = True,
@@ -40,27 +39,34 @@ class Flavor:
     def __repr__(self) -> str:
         return f"<Flavor name:{self.name} pools:{self.pool_list}>"
 
-    def _call(self, operation: str, *, body: Any = NO_BODY, params: Any = None) -> Any:
-        return self.client._call(operation, body=body, params=params, flavor_name=self.name)
+    def _send(
+        self,
+        operation: str,
+        *,
+        body: JSONValue = NO_BODY,
+        params: Mapping[str, QueryValue] | None = None,
+    ) -> Result:
+        request = Request(operation, {"flavor_name": self.name}, dict(params or {}), body)
+        return self.client.call(request)
 
     def ensure_exists(self) -> None:
         """Create the flavor with the current ``pool_list`` (and ``capabilities`` if set)."""
-        body: dict[str, Any] = {"pool_list": self.pool_list}
+        body: JSONObject = {"pool_list": self.pool_list}
         if isinstance(self.capabilities, dict):
             body["capabilities"] = self.capabilities
-        self._call("flavor_create", body=body)
+        self._send("flavor_create", body=body)
 
-    def get(self, detailed: bool = True) -> dict[str, Any]:
+    def get(self, detailed: bool = True) -> JSONObject:
         """The flavor as the server shows it."""
         params = {"detailed": True} if detailed else None
-        data: dict[str, Any] = self._call("flavor_get", params=params).deserialized_content
+        data: JSONObject = self._send("flavor_get", params=params).data
         self.pool_list = list(data.get("pool_list") or self.pool_list)
         self.capabilities = data.get("capabilities", self.capabilities)
         return data
 
-    def update(self, flavor_data: Mapping[str, Any]) -> None:
+    def update(self, flavor_data: Mapping[str, JSONValue]) -> None:
         """Change the ``pool_list``."""
-        data = self._call("flavor_update", body=dict(flavor_data)).deserialized_content
+        data = self._send("flavor_update", body=dict(flavor_data)).data
         if isinstance(data, Mapping):
             self.pool_list = list(data.get("pool_list") or self.pool_list)
             self.capabilities = data.get("capabilities", self.capabilities)
@@ -69,9 +75,9 @@ class Flavor:
 
     def delete(self) -> None:
         """Delete the flavor."""
-        self._call("flavor_delete")
+        self._send("flavor_delete")
 
 
-def create_object(parent: Client) -> Callable[[dict[str, Any]], Flavor]:
+def create_object(parent: Caller) -> Callable[[JSONObject], Flavor]:
     """A factory turning listing entries into :class:`Flavor` objects."""
     return lambda args: Flavor(parent, auto_create=False, **args)

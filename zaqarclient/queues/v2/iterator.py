@@ -3,71 +3,73 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
-from urllib.parse import parse_qs, urlsplit
+from typing import Generic, TypeVar
 
-if TYPE_CHECKING:
-    from zaqarclient.queues.v2.client import Client
+from zaqarclient.queues.v2.protocol import Caller
+from zaqarclient.transport.contract import Cursor, JSONObject, JSONValue, Result
+from zaqarclient.transport.http_wire import marker_of, next_href
+from zaqarclient.transport.request import Request
 
 T = TypeVar("T")
 
-
-def _marker(href: str) -> str | None:
-    """The ``marker`` query parameter of a ``next`` href."""
-    values = parse_qs(urlsplit(href).query).get("marker")
-    return values[0] if values else None
+#: A listing: a result, the decoded body of one (python-zaqarclient's shape), or items.
+Listing = Result | Mapping[str, JSONValue] | list[JSONValue] | None
 
 
 class ResourceIterator(Generic[T]):
-    """Yields the items of a listing, following ``links`` through every page.
+    """Yields the items of a listing, following its cursor through every page.
 
-    Zaqar gives every non-empty page a ``next`` link, so iteration stops at
-    the first empty page, or when a ``next`` link repeats (a server that
-    ignores an unknown marker would otherwise loop forever).
-    ``stream(False)`` limits iteration to the pages already fetched
-    (python-zaqarclient's old default). ``keep``, when given, is asked
-    about each raw item; items it refuses are skipped.
+    Zaqar gives every non-empty page a next page, so iteration stops at the
+    first empty page, or when a cursor repeats (a server that ignores an
+    unknown marker would otherwise loop forever). ``stream(False)`` limits
+    iteration to the pages already fetched (python-zaqarclient's old
+    default). ``keep``, when given, is asked about each raw item; items it
+    refuses are skipped.
     """
 
     def __init__(
         self,
-        client: Client,
-        listing: Mapping[str, Any] | list[Any] | None,
+        client: Caller,
+        listing: Listing,
         key: str,
-        factory: Callable[[dict[str, Any]], T],
+        factory: Callable[[JSONObject], T],
         *,
         follow: bool = True,
-        keep: Callable[[dict[str, Any]], bool] | None = None,
+        keep: Callable[[JSONObject], bool] | None = None,
     ) -> None:
         self._client = client
         self._keep = keep
         self._key = key
         self._factory = factory
         self._follow = follow
-        self._items: list[Any] = []
+        self._items: list[JSONObject] = []
         self._position = 0
-        self._next_href: str | None = None
-        self._followed: set[str] = set()
+        self._cursor: Cursor | None = None
+        self._followed: set[tuple[str, str | None, str | None]] = set()
         #: python-zaqarclient's attribute: the ``links`` of the last page that had items
         #: (zaqar-bench's observer reads its ``next`` marker to page on by itself).
-        self._links: list[dict[str, Any]] = []
+        self._links: list[JSONObject] = []
         self._load(listing)
 
-    def _load(self, listing: Mapping[str, Any] | list[Any] | None) -> None:
+    def _load(self, listing: Listing) -> None:
         self._position = 0
-        self._next_href = None
-        if listing is None:
-            self._items = []
-        elif isinstance(listing, Mapping):
-            self._items = list(listing.get(self._key) or [])
-            if self._items:
-                self._links = list(listing.get("links") or [])
-                for link in self._links:
-                    if link.get("rel") == "next":
-                        self._next_href = link.get("href")
-                        break
+        self._cursor = None
+        if isinstance(listing, Result):
+            data = listing.data
+            cursor = listing.cursor
         else:
-            self._items = list(listing)
+            data = listing
+            href = next_href(listing)
+            cursor = Cursor(Request("follow", ref=href), marker_of(href)) if href else None
+        if data is None:
+            self._items = []
+        elif isinstance(data, Mapping):
+            self._items = list(data.get(self._key) or [])
+            if self._items:
+                self._links = list(data.get("links") or [])
+                self._cursor = cursor
+        else:
+            self._items = list(data)
 
     def __iter__(self) -> Iterator[T]:
         return self
@@ -78,35 +80,38 @@ class ResourceIterator(Generic[T]):
             if self._keep is None or self._keep(item):
                 return self._factory(item)
 
-    def _next_item(self) -> dict[str, Any]:
+    def _next_item(self) -> JSONObject:
         while self._position >= len(self._items):
-            href = self._next_href
-            if not (self._follow and href) or href in self._followed:
+            cursor = self._cursor
+            if not (self._follow and cursor):
                 raise StopIteration
-            self._followed.add(href)
-            self._load(self._client.follow(href))
-            marker = _marker(href)
-            if marker is not None and self._next_href and _marker(self._next_href) == marker:
+            seen = (cursor.request.operation, cursor.request.ref, cursor.marker)
+            if seen in self._followed:
+                raise StopIteration
+            self._followed.add(seen)
+            self._load(self._client.call(cursor.request))
+            following = self._cursor
+            if cursor.marker is not None and following and following.marker == cursor.marker:
                 # The page ended on the marker it started after: the server ignored
                 # the marker (Zaqar's Redis driver does for a queue's first message)
                 # and repeated itself. Nothing in it is new.
-                self._items, self._next_href = [], None
-        item: dict[str, Any] = self._items[self._position]
+                self._items, self._cursor = [], None
+        item = self._items[self._position]
         self._position += 1
         return item
 
     @property
-    def links(self) -> list[dict[str, Any]]:
-        """The ``links`` of the last page that had items (its ``next`` href pages on)."""
+    def links(self) -> list[JSONObject]:
+        """The ``links`` of the last page that had items (HTTP; websocket pages have none)."""
         return list(self._links)
 
     def stream(self, enabled: bool = True) -> ResourceIterator[T]:
-        """Turn following of ``next`` links on (default) or off; returns self."""
+        """Turn following of next pages on (default) or off; returns self."""
         self._follow = enabled
         return self
 
-    def get_iterables(self, iterables: Mapping[str, Any]) -> None:
-        """Replace the current page with ``iterables`` (a listing response)."""
+    def get_iterables(self, iterables: Mapping[str, JSONValue]) -> None:
+        """Replace the current page with ``iterables`` (a listing response body)."""
         self._load(iterables)
 
 

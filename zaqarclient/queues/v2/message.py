@@ -100,5 +100,9 @@ class Message:
 
 
 def create_object(parent: Queue) -> Callable[[dict[str, Any]], Message]:
-    """A factory turning server dicts into :class:`Message` objects of ``parent``."""
-    return lambda args: Message(parent, **args)
+    """A factory turning server dicts into :class:`Message` objects of ``parent``.
+
+    A message answered without an href (the websocket API sends ids only)
+    gets the one the HTTP API would have given.
+    """
+    return lambda args: Message(parent, **parent.with_href(args))

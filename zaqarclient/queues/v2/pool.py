@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from zaqarclient.queues.v2.protocol import Caller
+from zaqarclient.transport.contract import JSONObject, JSONValue, Result
 from zaqarclient.transport.redaction import redact_url
-from zaqarclient.transport.request import NO_BODY
-
-if TYPE_CHECKING:
-    from zaqarclient.queues.v2.client import Client
+from zaqarclient.transport.request import NO_BODY, QueryValue, Request
 
 
 class Pool:
@@ -21,7 +20,7 @@ class Pool:
 
     def __init__(
         self,
-        client: Client,
+        client: Caller,
         name: str,
         weight: int | None = None,
         uri: str | None = None,
@@ -34,7 +33,7 @@ class Pool:
         self.weight = weight
         self.uri = uri
         self.flavor = flavor
-        self.options: dict[str, Any] = dict(kwargs.get("options") or {})
+        self.options: JSONObject = dict(kwargs.get("options") or {})
         self.href: str | None = kwargs.get("href")
         if auto_create:
             self.ensure_exists()
@@ -43,20 +42,27 @@ class Pool:
         uri = redact_url(self.uri) if self.uri else self.uri
         return f"<Pool name:{self.name} uri:{uri} weight:{self.weight}>"
 
-    def _call(self, operation: str, *, body: Any = NO_BODY, params: Any = None) -> Any:
-        return self.client._call(operation, body=body, params=params, pool_name=self.name)
+    def _send(
+        self,
+        operation: str,
+        *,
+        body: JSONValue = NO_BODY,
+        params: Mapping[str, QueryValue] | None = None,
+    ) -> Result:
+        request = Request(operation, {"pool_name": self.name}, dict(params or {}), body)
+        return self.client.call(request)
 
     def ensure_exists(self) -> None:
         """Create (or replace) the pool with the current fields."""
-        body: dict[str, Any] = {"uri": self.uri, "weight": self.weight, "options": self.options}
+        body: JSONObject = {"uri": self.uri, "weight": self.weight, "options": self.options}
         if self.flavor is not None:
             body["flavor"] = self.flavor
-        self._call("pool_create", body=body)
+        self._send("pool_create", body=body)
 
-    def get(self, detailed: bool = True) -> dict[str, Any]:
+    def get(self, detailed: bool = True) -> JSONObject:
         """The pool as the server shows it (with ``options`` when detailed)."""
         params = {"detailed": True} if detailed else None
-        data: dict[str, Any] = self._call("pool_get", params=params).deserialized_content
+        data: JSONObject = self._send("pool_get", params=params).data
         self.uri = data.get("uri", self.uri)
         self.weight = data.get("weight", self.weight)
         self.flavor = data.get("flavor", self.flavor)
@@ -64,18 +70,18 @@ class Pool:
             self.options = dict(data["options"] or {})
         return data
 
-    def update(self, pool_data: Mapping[str, Any]) -> None:
+    def update(self, pool_data: Mapping[str, JSONValue]) -> None:
         """Change ``uri``, ``weight``, ``flavor`` and/or ``options``."""
-        self._call("pool_update", body=dict(pool_data))
+        self._send("pool_update", body=dict(pool_data))
         for key in ("uri", "weight", "flavor", "options"):
             if key in pool_data:
                 setattr(self, key, pool_data[key])
 
     def delete(self) -> None:
         """Delete the pool (refused while a flavor uses it)."""
-        self._call("pool_delete")
+        self._send("pool_delete")
 
 
-def create_object(parent: Client) -> Callable[[dict[str, Any]], Pool]:
+def create_object(parent: Caller) -> Callable[[JSONObject], Pool]:
     """A factory turning listing entries into :class:`Pool` objects."""
     return lambda args: Pool(parent, auto_create=False, **args)

@@ -10,21 +10,24 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from zaqarclient.errors import InvalidNameError
 from zaqarclient.filters import FilterSpec, as_filter
 from zaqarclient.queues.v2 import claim as claim_api
+from zaqarclient.queues.v2 import hrefs
 from zaqarclient.queues.v2 import message as message_api
+from zaqarclient.queues.v2.consumer import Consumer
 from zaqarclient.queues.v2.iterator import ResourceIterator
+from zaqarclient.transport.contract import JSONObject, JSONValue, Result
+from zaqarclient.transport.error_mapper import not_found
 from zaqarclient.transport.errors import ResourceNotFound
-from zaqarclient.transport.request import NO_BODY, Response
+from zaqarclient.transport.request import NO_BODY, QueryValue, Request
 
 if TYPE_CHECKING:
     from zaqarclient.queues.v2.client import Client
-    from zaqarclient.queues.v2.consumer import Consumer
     from zaqarclient.queues.v2.subscription import Subscription
 
 NAME_PATTERN = re.compile(r"^[a-zA-Z0-9_.\-]+$")
 NAME_MAX_LENGTH = 64
 
 
-def validate_name(name: Any, kind: str = "queue") -> str:
+def validate_name(name: object, kind: str = "queue") -> str:
     """Return ``name`` (as text) if Zaqar accepts it, else raise :class:`InvalidNameError`.
 
     An integer is taken as its decimal text, as python-zaqarclient did
@@ -47,9 +50,11 @@ def validate_name(name: Any, kind: str = "queue") -> str:
     return name
 
 
-def metadata_patch(current: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict[str, Any]]:
+def metadata_patch(
+    current: Mapping[str, JSONValue], new: Mapping[str, JSONValue]
+) -> list[JSONObject]:
     """JSON-patch operations that turn ``current`` metadata into exactly ``new``."""
-    changes: list[dict[str, Any]] = []
+    changes: list[JSONObject] = []
     for key, value in new.items():
         path = "/metadata/" + key.replace("~", "~0").replace("/", "~1")
         op = "replace" if current.get(key) is not None else "add"
@@ -77,14 +82,14 @@ class Queue:
         client: Client,
         name: str,
         href: str | None = None,
-        metadata: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, JSONValue] | None = None,
         auto_create: bool = True,
         force_create: bool = False,
     ) -> None:
         self.client = client
         self._name = validate_name(name, self.kind)
         self._href = href
-        self._metadata: dict[str, Any] | None = dict(metadata) if metadata is not None else None
+        self._metadata: JSONObject | None = dict(metadata) if metadata is not None else None
         if auto_create:
             self.ensure_exists(force_create=force_create)
 
@@ -110,17 +115,46 @@ class Queue:
         return self._href
 
     @property
-    def metadata_dict(self) -> dict[str, Any]:
+    def metadata_dict(self) -> JSONObject:
         """The queue's metadata as a new dict."""
         return dict(self.metadata())
 
-    def _call(
-        self, operation: str, *, params: Mapping[str, Any] | None = None, body: Any = NO_BODY,
-        retry: bool | None = None, **path: str,
-    ) -> Response:
-        return self.client._call(
-            operation, params=params, body=body, retry=retry, queue_name=self._name, **path
+    def request(
+        self,
+        operation: str,
+        *,
+        params: Mapping[str, QueryValue] | None = None,
+        body: JSONValue = NO_BODY,
+        retry: bool | None = None,
+        **path: str,
+    ) -> Request:
+        """The request of ``operation`` on this queue (``queue_name`` filled in)."""
+        return Request(
+            operation, {"queue_name": self._name, **path}, dict(params) if params else {}, body,
+            retry=retry,
         )
+
+    def _send(
+        self,
+        operation: str,
+        *,
+        params: Mapping[str, QueryValue] | None = None,
+        body: JSONValue = NO_BODY,
+        retry: bool | None = None,
+        **path: str,
+    ) -> Result:
+        return self.client.call(
+            self.request(operation, params=params, body=body, retry=retry, **path)
+        )
+
+    @property
+    def collection(self) -> str:
+        """The API collection this resource lives in (``queues``; ``topics`` for topics)."""
+        return self.kind + "s"
+
+    def with_href(self, item: Mapping[str, JSONValue]) -> JSONObject:
+        """A message (or stats end) of this queue with its href, made from its id if missing."""
+        return hrefs.with_message_href(self.client.api, self.collection, self._name, item)
 
     # -- the queue itself ---------------------------------------------------
 
@@ -132,7 +166,7 @@ class Queue:
         changes nothing and answers 404 for a missing queue.
         """
         try:
-            self._call("queue_update", body=[])
+            self._send("queue_update", body=[])
         except ResourceNotFound:
             return False
         return True
@@ -140,16 +174,16 @@ class Queue:
     def ensure_exists(self, force_create: bool = False) -> None:
         """Create the queue now when ``force_create`` (otherwise the server creates it lazily)."""
         if force_create:
-            self._call("queue_create")
+            self._send("queue_create")
 
-    def create(self, metadata: Mapping[str, Any] | None = None) -> bool:
+    def create(self, metadata: Mapping[str, JSONValue] | None = None) -> bool:
         """Create the queue (``PUT``); True if it was new, False if it existed."""
-        body: Any = dict(metadata) if metadata is not None else NO_BODY
-        return self._call("queue_create", body=body).status_code == 201
+        body: JSONValue = dict(metadata) if metadata is not None else NO_BODY
+        return self._send("queue_create", body=body).status == 201
 
     def metadata(
-        self, new_meta: Mapping[str, Any] | None = None, force_reload: bool = False
-    ) -> dict[str, Any]:
+        self, new_meta: Mapping[str, JSONValue] | None = None, force_reload: bool = False
+    ) -> JSONObject:
         """Get the metadata, or replace it entirely with ``new_meta``.
 
         Reserved keys (``_default_message_ttl``...) left out of ``new_meta``
@@ -157,57 +191,80 @@ class Queue:
         """
         if new_meta is None and self._metadata is not None and not force_reload:
             return self._metadata
-        current = self._call("queue_get").deserialized_content or {}
+        current = self._send("queue_get").data or {}
         self._metadata = current
         if new_meta is not None:
             changes = metadata_patch(current, new_meta)
-            self._metadata = self._call("queue_update", body=changes).deserialized_content
+            self._metadata = self._send("queue_update", body=changes).data
         return self._metadata or {}
 
-    def update_metadata(self, changes: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    def update_metadata(self, changes: Iterable[Mapping[str, JSONValue]]) -> JSONObject:
         """Apply JSON-patch ``changes`` (add/replace/remove on ``/metadata/<key>``)."""
-        self._metadata = self._call("queue_update", body=list(changes)).deserialized_content
+        self._metadata = self._send("queue_update", body=list(changes)).data
         return self._metadata or {}
 
     @property
-    def stats(self) -> dict[str, Any]:
-        """``{"messages": {"claimed", "free", "total"[, "oldest", "newest"]}}``."""
-        result: dict[str, Any] = self._call("queue_get_stats").deserialized_content
-        return result
+    def stats(self) -> JSONObject:
+        """``{"messages": {"claimed", "free", "total"[, "oldest", "newest"]}}``.
+
+        A missing queue has zero stats: Zaqar's HTTP API answers them with
+        200, its websocket API with a 404 that carries them.
+        """
+        try:
+            data: JSONObject = self._send("queue_get_stats").data
+        except ResourceNotFound as missing:
+            if not (isinstance(missing.body, Mapping)
+                    and isinstance(missing.body.get("messages"), Mapping)):
+                raise
+            data = dict(missing.body)
+        stats = data.get("messages")
+        if isinstance(stats, Mapping):
+            ends = {end: self.with_href(stats[end]) for end in ("oldest", "newest")
+                    if isinstance(stats.get(end), Mapping)}
+            if ends:
+                data = {**data, "messages": {**stats, **ends}}
+        return data
 
     def delete(self) -> None:
         """Delete the queue with its messages (subscriptions survive on Zaqar)."""
-        self._call("queue_delete")
+        self._send("queue_delete")
 
     def purge(self, resource_types: Iterable[str] | None = None) -> None:
         """Remove unclaimed messages and/or subscriptions (default: both)."""
-        body: Any = NO_BODY
+        body: JSONValue = NO_BODY
         if resource_types is not None:
             body = {"resource_types": list(resource_types)}
-        self._call("queue_purge", body=body)
+        self._send("queue_purge", body=body)
 
     # -- messages -----------------------------------------------------------
 
     def post(
-        self, messages: Mapping[str, Any] | list[Mapping[str, Any]], *, retry: bool | None = None
-    ) -> dict[str, Any]:
+        self,
+        messages: Mapping[str, JSONValue] | list[Mapping[str, JSONValue]],
+        *,
+        retry: bool | None = None,
+    ) -> JSONObject:
         """Post one message (a dict) or several (a list); returns ``{"resources": [hrefs]}``.
 
         Each message is ``{"body": ..., "ttl": seconds, "delay": seconds}``.
         A post is not retried unless ``retry=True`` (a resend may duplicate).
         """
         items = [messages] if isinstance(messages, Mapping) else list(messages)
-        response = self._call("message_post", body={"messages": items}, retry=retry)
-        result: dict[str, Any] = response.deserialized_content
-        return result
+        result = self._send("message_post", body={"messages": items}, retry=retry)
+        data = result.data
+        if isinstance(data, dict) and "resources" in data:
+            return data  # the HTTP API answers the hrefs (and v1.1 its "partial") itself
+        api = self.client.api
+        return {"resources": [hrefs.message(api, self.collection, self._name, message_id)
+                              for message_id in result.created]}
 
     def message(self, message_id: str) -> message_api.Message:
         """Get one message by id (claimed or not)."""
-        data = self._call("message_get", message_id=message_id).deserialized_content
-        return self.message_module.Message(self, **data)
+        data = self._send("message_get", message_id=message_id).data
+        return self.message_module.create_object(self)(data)
 
     def messages(
-        self, *messages: str, filter: FilterSpec = None, **params: Any
+        self, *messages: str, filter: FilterSpec = None, **params: QueryValue
     ) -> ResourceIterator[message_api.Message]:
         """Messages by id, or a listing that pages through the whole queue.
 
@@ -219,32 +276,37 @@ class Queue:
         make = self.message_module.create_object(self)
         keep = _body_filter(filter)
         if messages:
-            data = self._call(
-                "message_get_many", params={"ids": list(messages)}
-            ).deserialized_content
+            result = self._send("message_get_many", params={"ids": list(messages)})
+            if not (result.data or {}).get("messages"):
+                # The HTTP API answers 404 itself; the websocket API an empty list.
+                raise not_found(result, "None of the requested messages was found")
             return ResourceIterator(
-                self.client, data, "messages", make, follow=False, keep=keep
+                self.client, result, "messages", make, follow=False, keep=keep
             )
-        data = self._call("message_list", params=params).deserialized_content
-        return ResourceIterator(self.client, data, "messages", make, keep=keep)
+        result = self._send("message_list", params=params)
+        return ResourceIterator(self.client, result, "messages", make, keep=keep)
 
     def delete_message(self, message_id: str, claim_id: str | None = None) -> None:
         """Delete one message; a claimed one needs its ``claim_id``."""
         params = {"claim_id": claim_id} if claim_id else None
-        self._call("message_delete", params=params, message_id=message_id)
+        self._send("message_delete", params=params, message_id=message_id)
 
     def delete_messages(self, *messages: str, claim_ids: Iterable[str] | None = None) -> None:
         """Delete messages by id (claimed or not, unless the server requires claim ids)."""
-        params: dict[str, Any] = {"ids": list(dict.fromkeys(messages))}
+        params: dict[str, QueryValue] = {"ids": list(dict.fromkeys(messages))}
         if claim_ids is not None:
             params["claim_ids"] = list(claim_ids)
-        self._call("message_delete_many", params=params)
+        self._send("message_delete_many", params=params)
 
     def pop(self, count: int = 1) -> ResourceIterator[message_api.Message]:
         """Remove and return up to ``count`` unclaimed messages (1..20)."""
-        data = self._call("message_pop", params={"pop": count}).deserialized_content
-        make = self.message_module.create_object(self)
-        return ResourceIterator(self.client, data, "messages", make, follow=False)
+        result = self._send("message_pop", params={"pop": count})
+
+        def make(args: JSONObject) -> message_api.Message:
+            # Popped messages are gone: Zaqar gives them no href, and none is made up.
+            return message_api.Message(self, **args)
+
+        return ResourceIterator(self.client, result, "messages", make, follow=False)
 
     # -- claims, sharing, subscriptions -------------------------------------
 
@@ -271,13 +333,13 @@ class Queue:
         paths: Iterable[str] | None = None,
         ttl_seconds: int | None = None,
         methods: Iterable[str] | None = None,
-    ) -> dict[str, Any]:
+    ) -> JSONObject:
         """Ask the server to pre-sign access to this queue.
 
         Returns ``{"project", "paths", "methods", "expires", "signature"}``,
         which the ``signed-url`` auth backend accepts as its options.
         """
-        body: dict[str, Any] = {}
+        body: JSONObject = {}
         if ttl_seconds is not None:
             expires = datetime.now(UTC) + timedelta(seconds=ttl_seconds)
             body["expires"] = expires.strftime("%Y-%m-%dT%H:%M:%S")
@@ -285,15 +347,13 @@ class Queue:
             body["paths"] = list(paths)
         if methods is not None:
             body["methods"] = list(methods)
-        result: dict[str, Any] = self._call("signed_url_create", body=body).deserialized_content
+        result: JSONObject = self._send("signed_url_create", body=body).data
         return result
 
     def consumer(
         self, handler: Callable[[message_api.Message], object], **options: Any
     ) -> Consumer:
         """A :class:`~zaqarclient.queues.v2.consumer.Consumer` running ``handler`` per message."""
-        from zaqarclient.queues.v2.consumer import Consumer
-
         return Consumer(self, handler, **options)
 
     def subscriptions(
@@ -305,7 +365,7 @@ class Queue:
         )
 
 
-def _body_filter(spec: FilterSpec) -> Callable[[dict[str, Any]], bool] | None:
+def _body_filter(spec: FilterSpec) -> Callable[[JSONObject], bool] | None:
     """A ``keep`` predicate on a listed message's body, or None for no filter."""
     compiled = as_filter(spec)
     if compiled is None:
@@ -313,9 +373,10 @@ def _body_filter(spec: FilterSpec) -> Callable[[dict[str, Any]], bool] | None:
     return lambda item: compiled.matches(item.get("body"))
 
 
-def create_object(parent: Client) -> Callable[[dict[str, Any]], Queue]:
+def create_object(parent: Client) -> Callable[[JSONObject], Queue]:
     """A factory turning listing entries into :class:`Queue` objects."""
     return lambda args: Queue(
-        parent, args["name"], href=args.get("href"), metadata=args.get("metadata"),
-        auto_create=False,
+        parent, args["name"],
+        href=args.get("href") or hrefs.resource(parent.api, "queues", args["name"]),
+        metadata=args.get("metadata"), auto_create=False,
     )

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from zaqarclient.queues.v2.protocol import Caller
 from zaqarclient.queues.v2.queues import validate_name
-from zaqarclient.transport.request import NO_BODY
-
-if TYPE_CHECKING:
-    from zaqarclient.queues.v2.client import Client
+from zaqarclient.transport.contract import JSONObject, JSONValue, Result
+from zaqarclient.transport.request import NO_BODY, Request
 
 
 class Subscription:
@@ -22,7 +21,7 @@ class Subscription:
 
     def __init__(
         self,
-        client: Client,
+        client: Caller,
         queue_name: str,
         subscriber: str | None = None,
         ttl: int = 60,
@@ -35,7 +34,7 @@ class Subscription:
         self.subscriber = subscriber
         self.ttl = ttl
         self.id = id
-        self.options: dict[str, Any] = dict(kwargs.get("options") or {})
+        self.options: JSONObject = dict(kwargs.get("options") or {})
         self.age: int | None = kwargs.get("age")
         self.confirmed: bool | None = kwargs.get("confirmed")
         self.source: str | None = kwargs.get("source")
@@ -45,28 +44,29 @@ class Subscription:
     def __repr__(self) -> str:
         return f"<Subscription id:{self.id} queue:{self.queue_name} subscriber:{self.subscriber}>"
 
-    def _call(self, operation: str, *, body: Any = NO_BODY, subscription_id: str = "") -> Any:
-        return self.client._call(
-            operation, body=body, queue_name=self.queue_name, subscription_id=subscription_id
-        )
+    def _send(
+        self, operation: str, *, body: JSONValue = NO_BODY, subscription_id: str = ""
+    ) -> Result:
+        path = {"queue_name": self.queue_name, "subscription_id": subscription_id}
+        return self.client.call(Request(operation, path, body=body))
 
     def ensure_exists(self) -> None:
         """Create the subscription if it has no id yet, then load it from the server."""
         if self.id is None and self.subscriber:
-            body: dict[str, Any] = {"subscriber": self.subscriber, "ttl": self.ttl}
+            body: JSONObject = {"subscriber": self.subscriber, "ttl": self.ttl}
             if self.options:
                 body["options"] = self.options
-            created = self._call("subscription_create", body=body).deserialized_content
+            created = self._send("subscription_create", body=body).data
             self.id = created["subscription_id"]
         if self.id is not None:
             self.reload()
 
     def reload(self) -> None:
         """Refresh the fields from the server."""
-        data = self._call("subscription_get", subscription_id=str(self.id)).deserialized_content
+        data = self._send("subscription_get", subscription_id=str(self.id)).data
         self._apply(data)
 
-    def _apply(self, data: Mapping[str, Any]) -> None:
+    def _apply(self, data: Mapping[str, JSONValue]) -> None:
         self.id = data.get("id", self.id)
         self.subscriber = data.get("subscriber", self.subscriber)
         self.ttl = data.get("ttl", self.ttl)
@@ -75,9 +75,9 @@ class Subscription:
         self.confirmed = data.get("confirmed", self.confirmed)
         self.source = data.get("source", self.source)
 
-    def update(self, subscription_data: Mapping[str, Any]) -> None:
+    def update(self, subscription_data: Mapping[str, JSONValue]) -> None:
         """Change ``subscriber``, ``ttl`` and/or ``options`` (options are replaced whole)."""
-        self._call(
+        self._send(
             "subscription_update", body=dict(subscription_data), subscription_id=str(self.id)
         )
         for key in ("subscriber", "ttl", "options"):
@@ -86,16 +86,16 @@ class Subscription:
 
     def confirm(self, confirmed: bool = True) -> None:
         """Confirm (or with ``False``, unconfirm) the subscription."""
-        self._call(
+        self._send(
             "subscription_confirm", body={"confirmed": confirmed}, subscription_id=str(self.id)
         )
         self.confirmed = confirmed
 
     def delete(self) -> None:
         """Delete the subscription."""
-        self._call("subscription_delete", subscription_id=str(self.id))
+        self._send("subscription_delete", subscription_id=str(self.id))
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JSONObject:
         """The subscription as a plain dict."""
         return {
             "id": self.id,
@@ -108,7 +108,7 @@ class Subscription:
         }
 
 
-def create_object(parent: Client) -> Callable[[dict[str, Any]], Subscription]:
+def create_object(parent: Caller) -> Callable[[JSONObject], Subscription]:
     """A factory turning listing entries into :class:`Subscription` objects."""
 
     def make(args: dict[str, Any]) -> Subscription:

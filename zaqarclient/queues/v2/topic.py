@@ -9,11 +9,13 @@ reference server serves them as intended.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from zaqarclient.errors import InvalidOperation
-from zaqarclient.queues.v2 import queues
-from zaqarclient.transport.request import NO_BODY, Response
+from zaqarclient.queues.v2 import hrefs, queues
+from zaqarclient.queues.v2.iterator import ResourceIterator
+from zaqarclient.transport.contract import JSONObject, JSONValue
+from zaqarclient.transport.request import NO_BODY, QueryValue, Request
 
 if TYPE_CHECKING:
     from zaqarclient.queues.v2.client import Client
@@ -34,10 +36,16 @@ class Topic(queues.Queue):
     def __repr__(self) -> str:
         return f"<Topic name:{self.name}>"
 
-    def _call(
-        self, operation: str, *, params: Mapping[str, Any] | None = None, body: Any = NO_BODY,
-        retry: bool | None = None, **path: str,
-    ) -> Response:
+    def request(
+        self,
+        operation: str,
+        *,
+        params: Mapping[str, QueryValue] | None = None,
+        body: JSONValue = NO_BODY,
+        retry: bool | None = None,
+        **path: str,
+    ) -> Request:
+        """The topic's request for the queue operation ``operation`` (renamed for topics)."""
         for queue_prefix, topic_prefix in _RENAMES:
             if operation.startswith(queue_prefix):
                 renamed = topic_prefix + operation[len(queue_prefix):]
@@ -45,53 +53,47 @@ class Topic(queues.Queue):
         else:
             raise InvalidOperation(f"Topics have no {operation!r} operation (claims and signed "
                                    "URLs exist only for queues)")
-        return self.client._call(
-            renamed, params=params, body=body, retry=retry, topic_name=self.name, **path
+        return Request(
+            renamed, {"topic_name": self.name, **path}, dict(params) if params else {}, body,
+            retry=retry,
         )
 
     def subscribe(
-        self, subscriber: str, ttl: int = 3600, options: Mapping[str, Any] | None = None
+        self, subscriber: str, ttl: int = 3600, options: Mapping[str, JSONValue] | None = None
     ) -> str:
         """Subscribe ``subscriber`` to the topic; returns the subscription id."""
-        body: dict[str, Any] = {"subscriber": subscriber, "ttl": ttl}
+        body: JSONObject = {"subscriber": subscriber, "ttl": ttl}
         if options:
             body["options"] = dict(options)
-        created = self._call("subscription_create", body=body).deserialized_content
+        created = self._send("subscription_create", body=body).data
         return str(created["subscription_id"])
 
     def subscriptions(  # type: ignore[override]
         self, detailed: bool = False, marker: str | None = None, limit: int = 20
-    ) -> list[dict[str, Any]]:
+    ) -> list[JSONObject]:
         """The topic's subscriptions as dicts (all pages)."""
-        params: dict[str, Any] = {"limit": limit}
+        params: dict[str, QueryValue] = {"limit": limit}
         if marker:
             params["marker"] = marker
-        found: list[dict[str, Any]] = []
-        data = self._call("subscription_list", params=params).deserialized_content or {}
-        seen: set[str] = set()
-        while data.get("subscriptions"):
-            found.extend(data["subscriptions"])
-            href = next((link["href"] for link in data.get("links", [])
-                         if link.get("rel") == "next"), None)
-            if href is None or href in seen:
-                break
-            seen.add(href)
-            data = self.client.follow(href) or {}
-        return found
+        listing = ResourceIterator(
+            self.client, self._send("subscription_list", params=params), "subscriptions", dict
+        )
+        return list(listing)
 
-    def subscription(self, subscription_id: str) -> dict[str, Any]:
+    def subscription(self, subscription_id: str) -> JSONObject:
         """One of the topic's subscriptions as a dict (``id``, ``subscriber``, ``ttl``...)."""
-        data = self._call("subscription_get", subscription_id=subscription_id)
-        return dict(data.deserialized_content or {})
+        result = self._send("subscription_get", subscription_id=subscription_id)
+        return dict(result.data or {})
 
     def unsubscribe(self, subscription_id: str) -> None:
         """Delete one of the topic's subscriptions."""
-        self._call("subscription_delete", subscription_id=subscription_id)
+        self._send("subscription_delete", subscription_id=subscription_id)
 
 
-def create_object(parent: Client) -> Callable[[dict[str, Any]], Topic]:
+def create_object(parent: Client) -> Callable[[JSONObject], Topic]:
     """A factory turning listing entries into :class:`Topic` objects."""
     return lambda args: Topic(
-        parent, args["name"], href=args.get("href"), metadata=args.get("metadata"),
-        auto_create=False,
+        parent, args["name"],
+        href=args.get("href") or hrefs.resource(parent.api, "topics", args["name"]),
+        metadata=args.get("metadata"), auto_create=False,
     )

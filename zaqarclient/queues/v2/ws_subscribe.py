@@ -25,11 +25,14 @@ import queue as queue_mod
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from zaqarclient.errors import ConnectionError, InvalidOperation, TimeoutError, ZaqarError
 from zaqarclient.filters import FilterSpec, as_filter
+from zaqarclient.queues.v2.protocol import Caller
 from zaqarclient.queues.v2.queues import Queue, validate_name
+from zaqarclient.transport.contract import JSONObject, JSONValue
+from zaqarclient.transport.request import Request
 from zaqarclient.transport.ws import WebsocketTransport
 
 if TYPE_CHECKING:
@@ -46,13 +49,13 @@ class Notification:
     """One pushed notification: the posted message's ``body`` and ``ttl``."""
 
     queue_name: str
-    body: Any
+    body: JSONValue
     ttl: int | None
     message_type: str | None
-    raw: dict[str, Any] = field(repr=False)
+    raw: JSONObject = field(repr=False)
 
     @classmethod
-    def from_frame(cls, frame: Mapping[str, Any]) -> Notification:
+    def from_frame(cls, frame: Mapping[str, JSONValue]) -> Notification:
         """Build from Zaqar's ``{"body", "ttl", "queue_name", "Message_Type"}`` frame."""
         ttl = frame.get("ttl")
         return cls(
@@ -64,7 +67,7 @@ class Notification:
         )
 
 
-_CLOSED: Any = object()
+_CLOSED = object()
 
 
 class WsSubscription:
@@ -79,13 +82,15 @@ class WsSubscription:
 
     def __init__(
         self,
+        client: Caller,
         transport: WebsocketTransport,
         queue_name: str,
         ttl: int = 3600,
-        options: Mapping[str, Any] | None = None,
+        options: Mapping[str, JSONValue] | None = None,
         callback: Callable[[Notification], None] | None = None,
         filter: FilterSpec = None,
     ) -> None:
+        self.client = client
         self.transport = transport
         self.filter = as_filter(filter)
         self.filtered_out = 0
@@ -94,7 +99,7 @@ class WsSubscription:
         self.options = dict(options or {})
         self.id: str | None = None
         self.error: ZaqarError | None = None
-        self._inbox: queue_mod.Queue[Any] = queue_mod.Queue()
+        self._inbox: queue_mod.Queue[Notification | object] = queue_mod.Queue()
         self._lock = threading.Lock()
         self._closed = False
         self._stale = False
@@ -136,8 +141,8 @@ class WsSubscription:
             if self.error is not None:
                 raise self.error
             raise InvalidOperation(f"subscription to {self.queue_name!r} is closed")
-        notification: Notification = item
-        return notification
+        assert isinstance(item, Notification)
+        return item
 
     def iter(self, timeout: float | None = None) -> Iterator[Notification]:
         """Notifications as they come; stops after ``timeout`` s without one, or on close."""
@@ -164,10 +169,10 @@ class WsSubscription:
         self.transport.remove_connection_hooks(self._on_open, self._on_drop)
         if self.id is not None and self.transport.connected and not self._stale:
             try:
-                self.transport.request_raw(
+                self.client.call(Request(
                     "subscription_delete",
                     {"queue_name": self.queue_name, "subscription_id": self.id},
-                )
+                ))
             except ZaqarError as exc:
                 LOG.debug("could not delete subscription %s: %s", self.id, exc)
         self._inbox.put(_CLOSED)
@@ -183,16 +188,17 @@ class WsSubscription:
     # -- internals ----------------------------------------------------------
 
     def _create(self) -> None:
-        body: dict[str, Any] = {"queue_name": self.queue_name, "ttl": self.ttl}
+        # No subscriber: Zaqar binds the subscription to this connection.
+        body: JSONObject = {"ttl": self.ttl}
         if self.options:
             body["options"] = self.options
-        status, reply = self.transport.request_raw("subscription_create", body)
-        if status != 201 or not isinstance(reply, Mapping):
-            raise self.transport.error_for(status, reply, "subscription_create", None)
-        self.id = str(reply["subscription_id"])
+        result = self.client.call(
+            Request("subscription_create", {"queue_name": self.queue_name}, body=body)
+        )
+        self.id = result.created[0] if result.created else str(result.data["subscription_id"])
         self._stale = False
 
-    def _on_push(self, frame: Any) -> None:
+    def _on_push(self, frame: JSONValue) -> None:
         if isinstance(frame, Mapping) and frame.get("queue_name") == self.queue_name:
             if self.filter is not None and not self.filter.matches(frame.get("body")):
                 self.filtered_out += 1
@@ -249,7 +255,7 @@ class WsSubscription:
     def _deliver(self, callback: Callable[[Notification], None]) -> None:
         while True:
             item = self._inbox.get()
-            if item is _CLOSED:
+            if not isinstance(item, Notification):  # closed
                 self._inbox.put(_CLOSED)
                 return
             try:
@@ -263,7 +269,7 @@ def subscribe(
     queue: str | Queue,
     ttl: int = 3600,
     *,
-    options: Mapping[str, Any] | None = None,
+    options: Mapping[str, JSONValue] | None = None,
     callback: Callable[[Notification], None] | None = None,
     filter: FilterSpec = None,
 ) -> WsSubscription:
@@ -279,5 +285,5 @@ def subscribe(
         )
     name = queue.name if isinstance(queue, Queue) else queue
     return WsSubscription(
-        transport, name, ttl=ttl, options=options, callback=callback, filter=filter
+        client, transport, name, ttl=ttl, options=options, callback=callback, filter=filter
     )
