@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?= -n 2
 
-.PHONY: venv system-deps real-zaqar peer-client demo test lint typecheck unit bench docs clean
+.PHONY: venv system-deps real-zaqar peer-client test-deps demo test lint typecheck unit bench docs clean
 
 venv: $(STAMP)
 
@@ -47,7 +47,12 @@ typecheck: venv
 peer-client: venv
 	$(PY) -m tests.support.peer_client install
 
-test: lint typecheck real-zaqar peer-client
+# The set-up steps mostly wait on the network (apt, PyPI), so they run side by side
+# with the checks; the venv is built first because all of them use it.
+test-deps: venv
+	$(MAKE) --no-print-directory -j 4 --output-sync=target lint typecheck real-zaqar peer-client
+
+test: test-deps
 	$(VENV)/bin/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 demo: venv

@@ -13,7 +13,9 @@ CLI_ENTRY_POINTS = runpy.run_path("zaqarclient/osc/entry_points.py")["ENTRY_POIN
 # websocket-client (the websocket transport; its opt-in fast path touches internals).
 WEBSOCKET = ["websocket-client>=1.6,<2", "msgpack>=1.0"]
 # uvicorn 0.35 brought the websockets-sansio protocol the reference server runs on.
-SERVER = ["uvicorn>=0.35", "httptools>=0.6", "websockets>=13,<18", "msgpack>=1.0"]
+# google-re2 evaluates the queue listing's user-supplied `name` regex in linear time.
+SERVER = ["uvicorn>=0.35", "httptools>=0.6", "websockets>=13,<18", "msgpack>=1.0",
+          "google-re2>=1.1"]
 CLI = ["osc-lib>=2.1.0", "cliff>=4.0"]
 # The asyncio API: aiohttp for HTTP (picked by measurement, benchmarks/aio_http_libs.py),
 # websockets for ws:// (its asyncio client; the frame codec comes with the websocket extra).
@@ -35,6 +37,7 @@ TEST = [
     "testtools>=2.5",
     "fixtures>=4.0",
     "types-PyYAML",
+    "hypothesis>=6.100",
 ]
 DOCS = ["sphinx>=7", *CLI]
 

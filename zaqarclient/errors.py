@@ -145,8 +145,11 @@ class TransportError(ZaqarError):
         if self.request_id:
             parts.append(f"[{self.request_id}]")
         parts.append(f"{self.status}")
-        if self.title:
+        # Falcon titles its own errors "404 Not Found": say the status once.
+        if self.title and not self.title.startswith(f"{self.status} "):
             parts.append(self.title)
+        elif self.title:
+            parts[-1] = self.title
         text = " ".join(parts)
         if self.description:
             text += f": {self.description}"

@@ -317,7 +317,7 @@ def run_resources(steps: Steps, plugin: ZaqarClientPlugin, env: Env, deployment:
 def run_guest_notify(steps: Steps, deployment: Any, project: str, token: str) -> None:
     """heat-agents' heat-config-notify posting the deployment signal."""
     with steps.step("heat-config-notify: zaqarclient.queues.v1 client, version=1.1, post"):
-        from zaqarclient.queues.v1 import client as zaqarclient  # type: ignore[import-not-found]
+        from zaqarclient.queues.v1 import client as zaqarclient
 
         conf = {"auth_opts": {"backend": "keystone", "options": {
             "os_auth_token": token, "os_project_id": project}}}

@@ -11,6 +11,7 @@ from typing import Any, BinaryIO
 
 import pytest
 
+from zaqarclient.server.config import Config
 from zaqarclient.server.http_protocol import HttpProtocol, encode_response
 from zaqarclient.server.protocol import ServerResponse
 from zaqarclient.testing import ReferenceServer
@@ -183,6 +184,13 @@ class FakeTransport(asyncio.Transport):
     def __init__(self) -> None:
         super().__init__()
         self.closed = False
+        self.written = b""
+
+    def write(self, data: Any) -> None:
+        self.written += bytes(data)
+
+    def can_write_eof(self) -> bool:
+        return False
 
     def close(self) -> None:
         self.closed = True
@@ -191,17 +199,51 @@ class FakeTransport(asyncio.Transport):
         return self.closed
 
 
-def test_idle_keep_alive_connections_close_after_the_timeout_only() -> None:
+def fake_connection() -> tuple[FakeLoop, HttpProtocol, FakeTransport]:
     loop = FakeLoop()
-    config = SimpleNamespace(app=SimpleNamespace(app=None), timeout_keep_alive=5)
+    config = SimpleNamespace(app=SimpleNamespace(app=SimpleNamespace(config=Config())),
+                             limit_concurrency=None)
     proto = HttpProtocol(config, SimpleNamespace(connections=set()), _loop=loop)  # type: ignore[arg-type]
     transport = FakeTransport()
     proto.connection_made(transport)
+    return loop, proto, transport
+
+
+def test_idle_keep_alive_connections_close_after_the_timeout_only() -> None:
+    loop, _proto, transport = fake_connection()
+    loop.now += 3
+    loop.fire_due()
+    assert not transport.closed and len(loop.timers) == 1
+    loop.now += 2
+    loop.fire_due()  # 5 s without a byte, between requests: closed without an answer
+    assert transport.closed and transport.written == b""
+
+
+def test_a_stalled_request_gets_408_after_the_idle_timeout() -> None:
+    loop, proto, transport = fake_connection()
     loop.now += 3
     proto.data_received(b"GET /v2/pi")  # activity (a partial request) restarts the wait
     loop.now += 3
     loop.fire_due()  # 6 s after connecting, but only 3 s idle: still open
     assert not transport.closed and len(loop.timers) == 1
     loop.now += 2
-    loop.fire_due()  # 5 s idle
+    loop.fire_due()  # 5 s idle in the middle of a request
+    assert transport.written.startswith(b"HTTP/1.1 408 Request Timeout\r\n")
+    assert b"nothing was received for 5 s (idle_timeout)" in transport.written
+    loop.now += 0.5
+    loop.fire_due()  # the linger after a refusal
     assert transport.closed
+
+
+def test_a_trickled_request_gets_408_at_the_request_deadline() -> None:
+    loop, proto, transport = fake_connection()
+    proto.data_received(b"GET /v2/ping HTTP/1.1\r\n")
+    for second in range(1, 40):
+        loop.now += 1
+        if second % 2 == 0:
+            proto.data_received(b"X-Trickle: %d\r\n" % second)  # a line every 2 s
+        loop.fire_due()
+        if transport.written:
+            break
+    assert second == 30  # request_timeout, although it never stayed silent for 5 s
+    assert b"it took longer than 30 s (request_timeout)" in transport.written

@@ -14,7 +14,7 @@ _CLIENTS: dict[str, type[v2_client.Client]] = {
 }
 
 
-def _version_key(version: Any) -> str:
+def version_key(version: Any) -> str:
     if isinstance(version, bool):
         return repr(version)
     if isinstance(version, (int, float)):
@@ -33,7 +33,7 @@ def Client(
     **kwargs: Any,
 ) -> v2_client.Client:
     """A client for API ``version``: 2 (default) or 1.1."""
-    key = _version_key(version)
+    key = version_key(version)
     cls = _CLIENTS.get(key)
     if cls is None:
         raise ZaqarError(f"Unknown client version {version!r}; supported: 2, 1.1")

@@ -70,6 +70,23 @@ DIFFERENCES: tuple[str, ...] = (
     "Websocket `message_list` also accepts a message id as `marker` (as Zaqar's Redis and SQL "
     "stores do), so clients can page without links; MongoDB answers an empty page.",
     "Websocket token auth never expires (static tokens), so the 4003 close is never sent.",
+    "The queue listing's `name` filter runs in RE2 (linear time) on the caller's queue names "
+    "only; MongoDB runs a backtracking regex over `project/queue`, where a top-level `|` "
+    "escapes the project. A pattern RE2 cannot run is a 400.",
+    "Signed URLs: the signature is checked before the paths are read, and a signed path "
+    "opens itself and the paths under it as literal text; Zaqar regex-searches each path "
+    "first (a URL for `a.b` opens `aXb`). Over websocket the body's queue must be covered "
+    "by a signed path (Zaqar does not compare it); in token mode a signed URL gets no roles.",
+    "A signed request must name its project in X-Project-ID, the header its signature is "
+    "checked against: scoped by X-Tenant-Id instead, it is a 404 (Zaqar lets a URL signed "
+    "for no project act on the X-Tenant-Id project).",
+    "Unpaired surrogates, nesting past 900 levels and MessagePack bin or ext values are "
+    "refused with 400 where a document is parsed; Zaqar stores some of them (and then fails "
+    "every read) or answers 503.",
+    "HTTP limits Zaqar's wsgiref server lacks: head size, body size (413), request and idle "
+    "timeouts (408) and a connection cap (503); see the server guide.",
+    "With `--store sqlite:PATH`, a write the file cannot record is undone in memory and "
+    "answered 503 saying it was not applied.",
     "Websocket connection-bound subscriptions are delivered by an in-process sink on the "
     "notifier's worker pool, not through Zaqar's internal HTTP listener; the subscriber URL "
     "keeps Zaqar's shape `http://<host>:<port>/<connection id>` (the HTTP port).",

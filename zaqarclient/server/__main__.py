@@ -72,6 +72,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--static", metavar="DIR",
                         help="also serve the files of DIR under /static/ (e.g. the dashboard "
                              "in examples/dashboard)")
+    defaults = Config()
+    parser.add_argument("--request-timeout", type=float, default=defaults.request_timeout,
+                        help="seconds a request may take to arrive, from its first byte "
+                             f"(default {defaults.request_timeout:g}; 408 past it)")
+    parser.add_argument("--idle-timeout", type=float, default=defaults.idle_timeout,
+                        help="seconds a connection may stay silent "
+                             f"(default {defaults.idle_timeout:g})")
+    parser.add_argument("--max-connections", type=int, default=None,
+                        help="open connections before new ones get a 503 (default 1000, "
+                             "fewer if the open-files limit is lower)")
+    parser.add_argument("--max-body-size", type=int, default=None,
+                        help="largest request body in bytes (default: the largest any route "
+                             "accepts, 262144; 413 past it)")
     parser.add_argument("--log-level", default="info",
                         choices=["critical", "error", "warning", "info", "debug"])
     return parser
@@ -99,6 +112,10 @@ def config_from_args(args: argparse.Namespace) -> Config:
         tokens=dict(args.token),
         profiler_hmac_keys=tuple(args.profiler_hmac_key),
         report_file=args.report_file,
+        request_timeout=args.request_timeout,
+        idle_timeout=args.idle_timeout,
+        max_connections=args.max_connections,
+        max_body_size=args.max_body_size,
         **overrides,
     )
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping
+from urllib.parse import quote
 
 from zaqarclient.server import policy, signing
 from zaqarclient.server.clock import Clock, SystemClock
-from zaqarclient.server.config import Config
+from zaqarclient.server.config import Config, Token
 from zaqarclient.server.context import Ctx
 from zaqarclient.server.ids import request_id
 from zaqarclient.server.negotiation import accepts_json, add_default_type, error_response
@@ -26,11 +27,13 @@ from zaqarclient.server.protocol import (
     dumps,
     forbidden,
     invalid_queue_id,
+    storage_unavailable,
 )
 from zaqarclient.server.request import decode_path
 from zaqarclient.server.routing import Router
 from zaqarclient.server.state import Runtime
 from zaqarclient.server.storage import Storage, open_storage
+from zaqarclient.server.storage.base import StorageUnavailable
 from zaqarclient.server.traces import TraceLog
 from zaqarclient.server.validation import valid_name
 
@@ -55,6 +58,8 @@ _FALCON_METHODS = frozenset((
     "UNCHECKIN", "UNLOCK", "UPDATE", "VERSION-CONTROL", "QUERY", "WEBSOCKET",
 ))
 _BAD_METHOD = HTTPError(400, "Bad request", "Invalid HTTP method")
+# What falcon's uri.encode leaves alone in a Location: RFC 3986 reserved characters and %.
+_URI_SAFE = ":/?#[]@!$&'()*+,;=%~"
 _UNAUTHORIZED = dumps({"error": {
     "code": 401, "title": "Unauthorized",
     "message": "The request you have made requires authentication.",
@@ -100,6 +105,8 @@ class App:
             resp = self._dispatch(req)
         except HTTPError as err:
             resp = error_response(err, req.headers.get("accept"))
+        except StorageUnavailable as exc:
+            resp = error_response(storage_unavailable(exc), req.headers.get("accept"))
         except Exception as exc:  # an internal error is a 500, as falcon does
             LOG.exception("unhandled error for %s %s", req.method, req.path)
             resp = ServerResponse(500, [("content-type", JSON_CT)], dumps(
@@ -110,7 +117,12 @@ class App:
             # for a bare 200: no body, no content type, no request id.
             return ServerResponse(200)
         add_default_type(resp)
-        resp.headers.append(("x-openstack-request-id", request_id()))
+        headers = resp.headers
+        for index, (name, value) in enumerate(headers):
+            if name == "location":
+                # falcon percent-encodes Location (a queue name may end in a newline).
+                headers[index] = (name, quote(value, safe=_URI_SAFE))
+        headers.append(("x-openstack-request-id", request_id()))
         return resp
 
     def _dispatch(self, req: ServerRequest) -> ServerResponse:
@@ -130,17 +142,10 @@ class App:
 
             return versions(self)
         headers = req.headers
-        signed = bool(headers.get("url-signature"))
-        token_roles: tuple[str, ...] | None = None
-        token_project: str | None = None
-        if self.config.tokens and not signed and "extra-spec" not in headers:
-            token = self.config.tokens.get(headers.get("x-auth-token", ""))
-            if token is None:
-                return ServerResponse(401, [
-                    ("content-type", JSON_CT),
-                    ("www-authenticate", 'Keystone uri="http://127.0.0.1/identity"'),
-                ], _UNAUTHORIZED)
-            token_project, token_roles = token.project, token.roles
+        signature = headers.get("url-signature")
+        token = self._token(headers, path, signature)
+        if isinstance(token, ServerResponse):
+            return token
         found = None
         for router in self.routers:
             if path.startswith(router.prefix):
@@ -151,10 +156,12 @@ class App:
             raise HTTPError(404, "404 Not Found")
         route, params = found
         ctx = Ctx(self, req, path, params, router.prefix)
-        if router.prefix == "/v2" and "url-signature" in headers:
-            signed = True  # Zaqar 23 verifies a present but empty signature (21 skips it)
-        if signed and not signing.verify_request(self, req, path):
-            raise HTTPError(404, "404 Not Found")
+        # Zaqar 23 verifies a present but empty signature on /v2 (21 skips an empty one).
+        signed = bool(signature) or (router.prefix == "/v2" and signature is not None)
+        if signed:
+            project = token.project if token else headers.get("x-project-id")
+            if not signing.verify_request(self, req, path, project):
+                raise HTTPError(404, "404 Not Found")
         if ctx.clen is not None and headers.get("content-type", "").lower() == _FORM:
             raise HTTPError(
                 400, "Invalid Content-Type",
@@ -166,16 +173,22 @@ class App:
             raise _NOT_ACCEPTABLE
         self._check_client_id(headers.get("client-id"), router.client_id_header)
         ctx.client_id = headers["client-id"]
-        if token_project is None:
+        if token is None:
             ctx.project = self._project(headers, router.project_headers)
+            if signed and ctx.project != headers.get("x-project-id"):
+                # The signature was checked against X-Project-ID; a project taken from
+                # X-Tenant-Id instead would let a URL signed for no project (or another
+                # one) act on any project. Zaqar has this hole; refuse as a bad signature.
+                raise HTTPError(404, "404 Not Found")
         else:
-            ctx.project = token_project
-        if token_roles is None:
+            ctx.project = token.project
+        if token is not None:
+            ctx.roles = token.roles
+        elif not self.config.tokens:
             # oslo.context reads X-Roles, or X-Role when X-Roles is absent.
             roles = headers.get("x-roles", headers.get("x-role", ""))
-        else:
-            roles = ",".join(token_roles)
-        ctx.roles = tuple(r.strip() for r in roles.split(",") if r.strip())
+            ctx.roles = tuple(r.strip() for r in roles.split(",") if r.strip())
+        # else: a signed URL in token mode is anonymous; it gets no roles from headers.
         if route.has_queue and not valid_name(params["queue_name"], ctx.project, self.config):
             raise invalid_queue_id("queue")
         if route.has_topic and not valid_name(params["topic_name"], ctx.project, self.config):
@@ -192,6 +205,27 @@ class App:
         if self.config.strict_policy and not policy.allows(route.policies[req.method], ctx.roles):
             raise forbidden()
         return handler(ctx)
+
+    def _token(
+        self, headers: Mapping[str, str], path: str, signature: str | None
+    ) -> Token | ServerResponse | None:
+        """The token-auth check, as keystonemiddleware sits in front of Zaqar.
+
+        Only a signed URL stands in for a token, and only on /v2: Zaqar 23
+        lets a request carrying ``URL-Signature`` past keystone (the signed-URL
+        hook then verifies it), Zaqar 21 sends every /v1* request through
+        keystone. Any other header, ``EXTRA-SPEC`` included, changes nothing.
+        Returns the caller's token, the 401 answer, or None (no token needed).
+        """
+        if not self.config.tokens or (signature is not None and not path.startswith("/v1")):
+            return None
+        token = self.config.tokens.get(headers.get("x-auth-token", ""))
+        if token is None:
+            return ServerResponse(401, [
+                ("content-type", JSON_CT),
+                ("www-authenticate", 'Keystone uri="http://127.0.0.1/identity"'),
+            ], _UNAUTHORIZED)
+        return token
 
     def _check_client_id(self, client_id: str | None, header: str) -> None:
         if client_id is None:

@@ -50,19 +50,26 @@ class AsgiApp:
             await self._websocket(scope, receive, send)
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body = b""
+        limit = self.app.config.body_limit()
+        chunks: list[bytes] = []
+        size = 0
         more = True
         while more:
             message = await receive()
             if message["type"] == "http.disconnect":
                 return
-            body += message.get("body", b"")
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size <= limit:
+                chunks.append(chunk)
             more = message.get("more_body", False)
+        oversize = size > limit  # the rest was read and dropped, as the HTTP protocol does
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         raw_path = scope.get("raw_path")
         path = raw_path.decode("latin-1") if raw_path else scope["path"]
         request = ServerRequest(
-            scope["method"], path, scope["query_string"].decode("latin-1"), headers, body
+            scope["method"], path, scope["query_string"].decode("latin-1"), headers,
+            b"" if oversize else b"".join(chunks), oversize,
         )
         response = self.app.handle(request)
         out = [(header_bytes(k), header_bytes(v)) for k, v in response.headers]

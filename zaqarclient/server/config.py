@@ -103,6 +103,23 @@ class Config:
     # Where the state report (SIGUSR2, GET /v2/report) is written; None: standard error.
     report_file: str | None = None
 
+    # HTTP limits of this server (no Zaqar option: its wsgiref server has no timeouts
+    # and no body bound, one line of at most 65536 bytes (414 and 431 past it) and 100
+    # header lines (431)). Refusals say which limit was hit; see the server guide.
+    max_request_line: int = 65536  # bytes of the request target (414 past it)
+    max_header_line: int = 65536  # bytes of one header, name and value (431)
+    max_header_count: int = 100  # header lines per request (431)
+    max_header_bytes: int = 1 << 20  # bytes of the whole head (431)
+    # Largest request body (413 past it); None: the largest any route accepts, the
+    # greater of max_messages_post_size and max_queue_metadata. A larger body declared
+    # by Content-Length still gets Zaqar's own 400 on the routes that check their size.
+    max_body_size: int | None = None
+    request_timeout: float = 30.0  # seconds from a request's first byte to its last (408)
+    idle_timeout: float = 5.0  # seconds without a byte before a connection is closed
+    # Open connections (HTTP and websocket) before new ones are refused with a 503;
+    # None: 1000, or fewer when the open-files limit leaves less room (limit - 64).
+    max_connections: int | None = None
+
     # Hard-coded constants of Zaqar, exposed for completeness.
     min_message_ttl: int = 60
     min_claim_ttl: int = 60
@@ -118,3 +135,9 @@ class Config:
         for name in PROFILE_FIELDS:
             if getattr(self, name) is _FROM_PROFILE:
                 setattr(self, name, settings[name])
+
+    def body_limit(self) -> int:
+        """The effective `max_body_size`."""
+        if self.max_body_size is not None:
+            return self.max_body_size
+        return max(self.max_messages_post_size, self.max_queue_metadata)

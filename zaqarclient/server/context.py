@@ -10,6 +10,7 @@ from zaqarclient.server.protocol import (
     HTTPError,
     ServerRequest,
     ServerResponse,
+    body_too_large,
     dumps,
 )
 from zaqarclient.server.request import Query, content_length, parse_json
@@ -38,6 +39,8 @@ class Ctx:
         self.client_id = ""
         self.roles: tuple[str, ...] = ()
         self._query: Query | None = None
+        if req.oversize and "content-length" not in req.headers:
+            raise body_too_large(app.config.body_limit())
         self.clen = content_length(req.headers, req.body)
 
     @property
@@ -57,8 +60,15 @@ class Ctx:
     def header(self, name: str) -> str | None:
         return self.req.headers.get(name)
 
+    @property
+    def body(self) -> bytes:
+        """The request body; 413 when it was too large to keep."""
+        if self.req.oversize:
+            raise body_too_large(self.app.config.body_limit())
+        return self.req.body
+
     def json_body(self) -> Any:
-        return parse_json(self.req.body, self.clen)
+        return parse_json(self.body, self.clen)
 
     def json(
         self, status: int, doc: Any, headers: list[tuple[str, str]] | None = None

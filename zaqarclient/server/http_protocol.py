@@ -23,6 +23,17 @@ from typing import TYPE_CHECKING, Any
 
 import httptools
 
+from zaqarclient.server.http_limits import (
+    Limits,
+    Refusal,
+    at_capacity,
+    encode_refusal,
+    head_too_large,
+    header_too_long,
+    too_many_headers,
+    too_slow,
+    url_too_long,
+)
 from zaqarclient.server.protocol import ServerRequest, ServerResponse
 
 if TYPE_CHECKING:
@@ -36,6 +47,9 @@ _STATUS_LINES = {
     status.value: f"HTTP/1.1 {status.value} {status.phrase}\r\n".encode("latin-1")
     for status in HTTPStatus
 }
+# Seconds a refused connection keeps draining input before it is closed.
+_LINGER = 0.5
+_CAPACITY_LINGER = 0.05
 _BAD_REQUEST_TEXT = b"Invalid HTTP request received."
 _BAD_REQUEST = (
     b"HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\n"
@@ -74,7 +88,15 @@ def encode_response(response: ServerResponse, head_only: bool, close: bool) -> b
 
 
 class HttpProtocol(asyncio.Protocol):
-    """One client connection: HTTP/1.1 keep-alive and pipelining, upgrades to websocket."""
+    """One client connection: HTTP/1.1 keep-alive and pipelining, upgrades to websocket.
+
+    Every request is bounded (`http_limits`): the request line, each header,
+    the header count and the whole head as they arrive, the body as it
+    arrives (a body past the bound is discarded unread and the request answered
+    413, or by Zaqar's own size check where a route has one), and the time:
+    a request must arrive within ``request_timeout`` of its first byte and no
+    connection may stay silent for ``idle_timeout``.
+    """
 
     def __init__(self, config: Any, server_state: Any, app_state: Any = None,
                  _loop: asyncio.AbstractEventLoop | None = None) -> None:
@@ -82,38 +104,52 @@ class HttpProtocol(asyncio.Protocol):
         self.server_state = server_state
         self.app_state = app_state
         self.core: App = config.app.app  # Config(app=AsgiApp(core))
+        self.limits = Limits.of(self.core.config)
         self.loop = _loop or asyncio.get_event_loop()
         self.parser = httptools.HttpRequestParser(self)
         self.transport: asyncio.Transport | None = None
         # One timer per connection; data only stamps `last_active` (no timer churn per request).
-        self.idle_timer: asyncio.TimerHandle | None = None
+        self.timer: asyncio.TimerHandle | None = None
         self.last_active = 0.0
         self.out: list[bytes] = []
         self.closing = False
+        self.refused = False  # answered a refusal: drain what arrives, then close
         self.in_request = False
         self.completed = 0  # requests completed during the current feed_data call
         self.method_override: str | None = None
         # the request being parsed
+        self.started = 0.0
+        self.in_head = False
+        self.head_size = 0
         self.url = b""
         self.headers: dict[str, str] = {}
         self.raw_headers: list[tuple[bytes, bytes]] = []
         self.body: list[bytes] = []
+        self.body_size = 0
+        self.discarding = False  # the body is past the bound and already answered
 
     # -- asyncio.Protocol --------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
-        self.server_state.connections.add(self)
+        connections = self.server_state.connections
+        cap = self.config.limit_concurrency
+        connections.add(self)
         self.last_active = self.loop.time()
-        self._arm_idle_timer(self.config.timeout_keep_alive)
+        self._arm_timer(self.limits.idle_timeout)
+        if cap is not None and len(connections) > cap:
+            # Linger briefly: under a flood every refused socket still holds a descriptor.
+            self._refuse(at_capacity(cap), linger=_CAPACITY_LINGER)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.server_state.connections.discard(self)
-        self._cancel_idle_timer()
+        self._cancel_timer()
 
     def data_received(self, data: bytes) -> None:
         self.last_active = self.loop.time()
+        if self.refused:
+            return  # drained until the peer closes or the linger timer fires
         at_boundary = not self.in_request
         self.completed = 0
         try:
@@ -127,11 +163,23 @@ class HttpProtocol(asyncio.Protocol):
                 self._flush()
                 self._upgrade()
                 return
+        except httptools.HttpParserCallbackError as exc:
+            if isinstance(exc.__context__, Refusal):
+                self._refuse(exc.__context__)
+                return
+            LOG.error("HTTP parser callback failed", exc_info=exc.__context__)
+            self.out.append(_BAD_REQUEST)
+            self.closing = True
         except httptools.HttpParserError:
             self.out.append(_BAD_REQUEST)
             self.closing = True
+        if self.in_head:
+            self.head_size += len(data)  # what httptools buffers for a header still arriving
+            if self.head_size > self.limits.header_bytes:
+                self._refuse(head_too_large(self.limits))
+                return
         self._flush()
-        if self.closing:
+        if self.closing and not self.discarding:
             self._close()
 
     def pause_writing(self) -> None:
@@ -146,33 +194,78 @@ class HttpProtocol(asyncio.Protocol):
 
     def on_message_begin(self) -> None:
         self.in_request = True
+        self.in_head = True
+        self.started = self.loop.time()
+        if self.limits.request_timeout < self.limits.idle_timeout:
+            self._cancel_timer()  # the armed idle wait would fire after the deadline
+            self._arm_timer(self.limits.request_timeout)
+        self.head_size = 0
         self.url = b""
         self.headers = {}
         self.raw_headers = []
         self.body = []
+        self.body_size = 0
 
     def on_url(self, url: bytes) -> None:
         self.url += url
+        if len(self.url) > self.limits.request_line:
+            raise url_too_long(self.limits)
 
     def on_header(self, name: bytes, value: bytes) -> None:
+        limits = self.limits
+        if len(name) + len(value) + 4 > limits.header_line:
+            raise header_too_long(limits)
+        if len(self.raw_headers) >= limits.header_count:
+            raise too_many_headers(limits)
         name = name.lower()
         self.raw_headers.append((name, value))
-        if name == b"expect" and value.lower() == b"100-continue" and self.transport:
-            self._flush()  # answers to earlier pipelined requests go first
-            self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
         self.headers[name.decode("latin-1")] = value.decode("latin-1")
 
+    def on_headers_complete(self) -> None:
+        self.in_head = False
+        declared = self.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limits.body:
+            # Answered now, from the headers: Zaqar's size checks need no body.
+            self._answer_oversize()
+            if self.headers.get("expect", "").lower() == "100-continue":
+                self.discarding = False  # the client waits for us and sends nothing
+            return
+        if self.headers.get("expect", "").lower() == "100-continue" and self.transport:
+            self._flush()  # answers to earlier pipelined requests go first
+            self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+
     def on_body(self, body: bytes) -> None:
-        self.body.append(body)
+        if self.discarding:
+            return
+        self.body_size += len(body)
+        if self.body_size > self.limits.body:
+            self.body = []
+            self._answer_oversize()
+        else:
+            self.body.append(body)
 
     def on_message_complete(self) -> None:
         self.in_request = False
         self.completed += 1
+        if self.discarding:
+            self.discarding = False  # the refused body is over; `closing` is set
+            return
+        if self.closing:
+            return  # answered early (oversize): nothing more on this connection
         if self.parser.should_upgrade() and self._is_websocket_upgrade():
             return  # feed_data raises HttpParserUpgrade next; the websocket protocol answers
+        keep_alive = self.parser.should_keep_alive()
+        self._answer(b"".join(self.body), keep_alive, oversize=False)
+
+    def _answer_oversize(self) -> None:
+        """Answer the request now without its body, then discard the body as it arrives."""
+        self._answer(b"", keep_alive=False, oversize=True)
+        self.discarding = True
+
+    def _answer(self, body: bytes, keep_alive: bool, oversize: bool) -> None:
         method = self.method_override or self.parser.get_method().decode("ascii")
         self.method_override = None
-        keep_alive = self.parser.should_keep_alive() and not self.closing
+        keep_alive = keep_alive and not self.closing
         try:
             url = httptools.parse_url(self.url)
         except httptools.HttpParserInvalidURLError:
@@ -184,7 +277,8 @@ class HttpProtocol(asyncio.Protocol):
             url.path.decode("latin-1"),
             (url.query or b"").decode("latin-1"),
             self.headers,
-            b"".join(self.body),
+            body,
+            oversize,
         )
         try:
             response = self.core.handle(request)
@@ -195,6 +289,7 @@ class HttpProtocol(asyncio.Protocol):
                                       b"Internal Server Error")
             encoded = encode_response(response, method == "HEAD", not keep_alive)
         self.out.append(encoded)
+        self.last_active = self.loop.time()
         if not keep_alive:
             self.closing = True
 
@@ -238,7 +333,7 @@ class HttpProtocol(asyncio.Protocol):
     def _upgrade(self) -> None:
         """Replay the upgrade request into uvicorn's websocket protocol and hand it the socket."""
         assert self.transport is not None
-        self._cancel_idle_timer()
+        self._cancel_timer()
         self.server_state.connections.discard(self)
         method = self.parser.get_method()
         replay = [method, b" ", self.url, b" HTTP/1.1\r\n"]
@@ -252,20 +347,44 @@ class HttpProtocol(asyncio.Protocol):
         protocol.data_received(b"".join(replay))
         self.transport.set_protocol(protocol)
 
-    def _arm_idle_timer(self, delay: float) -> None:
-        self.idle_timer = self.loop.call_later(delay, self._idle)
+    def _refuse(self, refusal: Refusal, linger: float = _LINGER) -> None:
+        """Send a refusal after any earlier answers, stop reading requests, close soon."""
+        self.out.append(encode_refusal(refusal))
+        self._flush()
+        self.refused = True
+        self.in_request = False
+        if self.transport is not None and not self.transport.is_closing():
+            # Half-close: the client reads the answer and EOF; what it still sends is
+            # drained (closing with unread input would reset the answer away).
+            if self.transport.can_write_eof():
+                self.transport.write_eof()
+            self._cancel_timer()
+            self._arm_timer(linger)
 
-    def _cancel_idle_timer(self) -> None:
-        if self.idle_timer is not None:
-            self.idle_timer.cancel()
-            self.idle_timer = None
+    def _arm_timer(self, delay: float) -> None:
+        self.timer = self.loop.call_later(delay, self._on_timer)
 
-    def _idle(self) -> None:
-        """Close a connection that received nothing for ``timeout_keep_alive`` seconds."""
-        self.idle_timer = None
-        left = self.last_active + self.config.timeout_keep_alive - self.loop.time()
+    def _cancel_timer(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+    def _on_timer(self) -> None:
+        """Close a silent connection; answer 408 to a request that takes too long."""
+        self.timer = None
+        if self.refused:
+            self._close()
+            return
+        now = self.loop.time()
+        idle_left = self.last_active + self.limits.idle_timeout - now
+        request_left = (
+            self.started + self.limits.request_timeout - now if self.in_request else idle_left
+        )
+        left = min(idle_left, request_left)
         if left > 0:
-            self._arm_idle_timer(left)
+            self._arm_timer(left)
+        elif self.in_request and not self.discarding and not self.closing:
+            self._refuse(too_slow(self.limits, idle=idle_left <= 0))
         else:
             self._close()
 

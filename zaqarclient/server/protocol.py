@@ -11,9 +11,13 @@ JSON_HOME_CT = "application/json-home"
 
 
 class ServerRequest:
-    """One HTTP request as the core sees it: headers are keyed by lower-case name."""
+    """One HTTP request as the core sees it: headers are keyed by lower-case name.
 
-    __slots__ = ("body", "headers", "method", "path", "query")
+    ``oversize`` marks a request whose body was larger than the server accepts
+    and was not kept: reading it answers 413 (see `context.Ctx.body`).
+    """
+
+    __slots__ = ("body", "headers", "method", "oversize", "path", "query")
 
     def __init__(
         self,
@@ -22,12 +26,14 @@ class ServerRequest:
         query: str = "",
         headers: Mapping[str, str] | None = None,
         body: bytes = b"",
+        oversize: bool = False,
     ) -> None:
         self.method = method.upper()
         self.path = path
         self.query = query
         self.headers: Mapping[str, str] = headers if headers is not None else {}
         self.body = body
+        self.oversize = oversize
 
     @classmethod
     def from_pairs(
@@ -123,6 +129,20 @@ def conflict(description: str) -> HTTPError:
 def unavailable(description: str) -> HTTPError:
     return HTTPError(
         503, "Service temporarily unavailable", description + " Please try again in a few seconds."
+    )
+
+
+def storage_unavailable(reason: object) -> HTTPError:
+    """The 503 of an operation the store could not make durable (and did not apply)."""
+    return unavailable(f"The storage is unavailable: {reason}; the request was not applied.")
+
+
+def body_too_large(limit: int) -> HTTPError:
+    """The 413 of a request body past the server's bound (`Config.max_body_size`)."""
+    return HTTPError(
+        413, "Request body too large",
+        f"The request body is larger than {limit} bytes, the most this server accepts "
+        "(max_body_size).",
     )
 
 

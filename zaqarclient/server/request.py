@@ -6,6 +6,7 @@ import json
 from typing import Any
 from urllib.parse import unquote, unquote_plus
 
+from zaqarclient.server import documents
 from zaqarclient.server.protocol import HTTPError, bad_request_body
 
 _TRUE = frozenset(("true", "True", "t", "yes", "y", "1", "on"))
@@ -134,30 +135,38 @@ def _json_int(text: str) -> int:
     return value
 
 
+def decode_document(body: bytes, unparsable: str, too_large: str) -> Any:
+    """A JSON object or array from a request body, checked by `documents.check_text`."""
+    try:
+        text = body.decode("utf-8")
+        doc = json.loads(text, parse_int=_json_int)
+    except OverflowError:
+        raise bad_request_body(too_large) from None
+    except RecursionError:
+        raise bad_request_body(str(documents.too_deep())) from None
+    except ValueError:
+        raise bad_request_body(unparsable) from None
+    if not isinstance(doc, (dict, list)):
+        raise bad_request_body(unparsable)
+    try:
+        documents.check_text(text, doc)
+    except documents.DocumentError as exc:
+        raise bad_request_body(str(exc)) from None
+    return doc
+
+
 def parse_json(body: bytes, content_length: int | None) -> Any:
     """Parse a JSON body: an object or an array, with Zaqar's error texts."""
     if content_length is None:
         raise bad_request_body("Request body can not be empty")
-    try:
-        doc = json.loads(body.decode("utf-8"), parse_int=_json_int)
-    except OverflowError:
-        raise bad_request_body("JSON contains integer that is too large.") from None
-    except ValueError:
-        raise bad_request_body("Request body could not be parsed.") from None
-    if not isinstance(doc, (dict, list)):
-        raise bad_request_body("Request body could not be parsed.")
-    return doc
+    return decode_document(
+        body, "Request body could not be parsed.", "JSON contains integer that is too large."
+    )
 
 
 def load_json(body: bytes) -> Any:
     """Parse a JSON body the way the pools and flavors endpoints do (one error text)."""
-    try:
-        doc = json.loads(body.decode("utf-8"), parse_int=_json_int)
-    except (OverflowError, ValueError):
-        raise bad_request_body("JSON could not be parsed.") from None
-    if not isinstance(doc, (dict, list)):
-        raise bad_request_body("JSON could not be parsed.")
-    return doc
+    return decode_document(body, "JSON could not be parsed.", "JSON could not be parsed.")
 
 
 def content_length(headers: dict[str, str] | Any, body: bytes) -> int | None:

@@ -16,7 +16,11 @@ from typing import Any
 
 from zaqarclient.server.app import App
 from zaqarclient.server.asgi import AsgiApp
+from zaqarclient.server.http_limits import connection_cap
 from zaqarclient.server.state import Runtime
+
+#: Room for a websocket frame's action, headers and echo on top of the largest body.
+WS_ENVELOPE_BYTES = 65536
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -110,10 +114,15 @@ class ServerThread:
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         self._loop = loop
+        limits = self.app.config
         config = uvicorn.Config(
             AsgiApp(self.app), lifespan="off", log_level=self._log_level, access_log=False,
             http=HttpProtocol, ws=protocol_class(), log_config=None,
             proxy_headers=False,  # a test server is reached directly; no X-Forwarded-* rewriting
+            limit_concurrency=connection_cap(limits),
+            timeout_keep_alive=max(1, int(limits.idle_timeout)),
+            # A websocket frame carries a request body plus its envelope.
+            ws_max_size=limits.body_limit() + WS_ENVELOPE_BYTES,
         )
         config.load()
         server = uvicorn.Server(config)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
-import re
 from typing import TYPE_CHECKING, Any
 
 from zaqarclient.server.protocol import ServerRequest
@@ -75,30 +74,49 @@ def sign(
             "signature": digest}
 
 
-def verify_request(app: App, req: ServerRequest, path: str) -> bool:
-    """Check the URL-* headers of a request (any failure means a bare 404)."""
+def authorizes(signed_paths: list[str], path: str) -> bool:
+    """True when one signed path is ``path`` itself or a parent of it (whole segments).
+
+    Zaqar regex-searches each signed path in the request path, so the regex
+    metacharacter ``.`` of a queue name is live (a URL signed for ``a.b`` also
+    opens ``aXb``) and the header's text is run as a pattern. Here the paths
+    are compared as literal text, which keeps what the share endpoint's paths
+    mean (``.../messages`` opens ``.../messages/<id>``) and nothing more.
+    """
+    for signed in signed_paths:
+        if signed and (path == signed or path.startswith(signed.rstrip("/") + "/")):
+            return True
+    return False
+
+
+def verify_request(app: App, req: ServerRequest, path: str, project: str | None) -> bool:
+    """Check the URL-* headers of a request (any failure means a bare 404).
+
+    The signature is checked before anything else is read from the headers,
+    so unsigned header text is never interpreted.
+    """
     headers = req.headers
     key = app.config.secret_key
     if not key:
         return False
     methods = headers.get("url-methods", "").split(",")
     paths = headers.get("url-paths", "").split(",")
-    if req.method not in methods:
-        return False
-    try:
-        if not any(p and re.search(p, path) for p in paths):
-            return False
-    except re.error:
-        return False
-    project = headers.get("x-project-id")
     try:
         expected = sign(
             key, paths, project=project, methods=methods, expires=headers.get("url-expires"),
             now=app.clock.now(),
         )
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):
         return False
-    return hmac.compare_digest(expected["signature"], headers.get("url-signature", ""))
+    if not same_signature(expected["signature"], headers.get("url-signature", "")):
+        return False
+    return req.method in methods and authorizes(paths, path)
+
+
+def same_signature(expected: str, given: object) -> bool:
+    """Constant-time comparison that also takes non-ASCII text (never raises)."""
+    given_bytes = str(given).encode("utf-8", "surrogatepass")
+    return hmac.compare_digest(expected.encode("ascii"), given_bytes)
 
 
 def format_naive(ts: float) -> str:

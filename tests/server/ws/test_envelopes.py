@@ -69,8 +69,22 @@ def test_msgpack_request_gets_msgpack_answer(conn: Conn) -> None:
     assert resp["headers"] == {"status": 201}
     assert resp["body"] == "Queue mq created."
     resp = conn.send_binary({"action": "message_post", "headers": conn.headers,
-                             "body": {"queue_name": "mq", "messages": [{"body": b"x"}]}})
+                             "body": {"queue_name": "mq", "messages": [{"body": "x"}]}})
     assert resp["headers"] == {"status": 201}
+
+
+def test_msgpack_values_json_cannot_carry_are_refused(conn: Conn) -> None:
+    # A stored `bin` body could never be listed over HTTP (JSON has no bytes).
+    resp = conn.send_binary({"action": "message_post", "headers": conn.headers,
+                             "body": {"queue_name": "mq", "messages": [{"body": b"x"}]}})
+    assert resp["headers"] == {"status": 400}
+    assert resp["body"] == {"error": "Can't decode binary (MessagePack) request. Values of "
+                                     "type bytes cannot be stored; use JSON types."}
+    resp = conn.send_binary({"action": "queue_create", "headers": conn.headers,
+                             "body": {"queue_name": "mq", "metadata": {"k": msgpack.ExtType(
+                                 5, b"x")}}})
+    assert resp["body"] == {"error": "Can't decode binary (MessagePack) request. Values of "
+                                     "type ExtType cannot be stored; use JSON types."}
 
 
 def test_unhandled_actions_answer_nothing_and_close(connect: Any) -> None:

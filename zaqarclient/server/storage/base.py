@@ -8,6 +8,7 @@ and a queue name. Semantics follow Zaqar's MongoDB driver.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any, NamedTuple, Protocol
 
 
@@ -122,6 +123,14 @@ class StorageError(Exception):
     """Base class of the errors a storage raises for handlers to map."""
 
 
+class StorageUnavailable(Exception):
+    """The store could not make a change durable; nothing of the operation was applied.
+
+    Not a `StorageError`: handlers map those to answers of their own, while
+    this one always becomes a 503 that says the change was not made.
+    """
+
+
 class NotClaimed(StorageError):
     """A claim id was given but the message is not currently claimed."""
 
@@ -157,8 +166,8 @@ class Storage(Protocol):
     def queue_set_metadata(self, scope: str, name: str, metadata: dict[str, Any]) -> None: ...
     def queue_delete(self, scope: str, name: str) -> None: ...
     def queue_list(
-        self, scope: str, marker: str | None, limit: int, name_regex: str | None,
-        filters: dict[str, Any],
+        self, scope: str, marker: str | None, limit: int,
+        name_filter: Callable[[str], bool] | None, filters: dict[str, Any],
     ) -> list[QueueRecord]: ...
     def queue_count(self, scope: str) -> int: ...
     def queue_keys(self) -> list[tuple[str, str]]: ...

@@ -15,6 +15,10 @@ from zaqarclient.server.storage.base import (
 )
 
 
+class JournalError(Exception):
+    """The journal could not record a change (the transaction is rolled back)."""
+
+
 class Snapshot(NamedTuple):
     """Everything a journal holds, for loading a store at start-up."""
 

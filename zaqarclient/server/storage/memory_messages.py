@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import heapq
 import json
-import threading
-from collections.abc import Iterator
 from typing import Any
 
-from zaqarclient.server.clock import Clock
-from zaqarclient.server.ids import IdGenerator, normalize_oid
+from zaqarclient.server.ids import normalize_oid
 from zaqarclient.server.storage.base import (
     Claim,
     ClaimMissing,
@@ -22,12 +18,9 @@ from zaqarclient.server.storage.base import (
     Missing,
     NewMessage,
     NotClaimed,
-    QueueRecord,
     StorageError,
 )
-from zaqarclient.server.storage.journal import Journal
-
-Key = tuple[str, str]
+from zaqarclient.server.storage.state import CLAIM_FIELDS, MESSAGE_FIELDS, Bucket, State
 
 
 def checksum_of(body: Any) -> str | None:
@@ -37,81 +30,7 @@ def checksum_of(body: Any) -> str | None:
     return "MD5:" + hashlib.md5(json.dumps(body).encode("utf-8")).hexdigest()
 
 
-class Bucket:
-    """The messages of one (scope, queue), in marker order, with an expiry heap."""
-
-    __slots__ = ("claims", "counter", "heap", "messages")
-
-    def __init__(self, counter: int = 0) -> None:
-        self.messages: dict[str, Message] = {}
-        self.heap: list[tuple[float, str]] = []
-        self.counter = counter
-        self.claims: set[str] = set()
-
-
-class _State:
-    """Shared state and helpers; one lock guards everything."""
-
-    def __init__(self, clock: Clock, journal: Journal) -> None:
-        self._clock = clock
-        self._journal = journal
-        self._lock = threading.RLock()
-        self._ids = IdGenerator()
-        self._queues: dict[Key, QueueRecord] = {}
-        self._buckets: dict[Key, Bucket] = {}
-        self._claims: dict[str, Claim] = {}
-
-    @contextlib.contextmanager
-    def _tx(self) -> Iterator[float]:
-        with self._lock:
-            try:
-                yield self._clock.now()
-            except BaseException:
-                self._journal.rollback()
-                raise
-            self._journal.commit()
-
-    def _bucket(self, key: Key, now: float, create: bool = False) -> Bucket | None:
-        bucket = self._buckets.get(key)
-        if bucket is None:
-            if not create:
-                return None
-            bucket = self._buckets[key] = Bucket()
-        heap = bucket.heap
-        if heap and heap[0][0] <= now:
-            dead: list[str] = []
-            while heap and heap[0][0] <= now:
-                _, mid = heapq.heappop(heap)
-                msg = bucket.messages.get(mid)
-                if msg is not None and msg.expires <= now:
-                    del bucket.messages[mid]
-                    dead.append(mid)
-            if dead:
-                self._journal.messages_deleted(dead)
-        return bucket
-
-    def _add(self, bucket: Bucket, msg: Message) -> None:
-        bucket.messages[msg.id] = msg
-        heapq.heappush(bucket.heap, (msg.expires, msg.id))
-
-    @staticmethod
-    def _view(msg: Message, now: float) -> MessageView:
-        return MessageView(
-            msg.id, msg.marker, msg.body, msg.ttl, int(now - msg.created), msg.created,
-            msg.claim_id, msg.claim_count, msg.checksum,
-        )
-
-    def _live_claim(self, key: Key, claim_id: str, now: float) -> Claim | None:
-        cid = normalize_oid(claim_id)
-        claim = self._claims.get(cid) if cid else None
-        if claim is None or (claim.scope, claim.queue) != key:
-            return None
-        if claim.expires <= now:
-            return None
-        return claim
-
-
-class MessageOps(_State):
+class MessageOps(State):
     """Posting, listing, deleting, popping and claiming messages."""
 
     def message_post(
@@ -124,6 +43,7 @@ class MessageOps(_State):
             bucket = self._bucket(key, now, create=True)
             assert bucket is not None
             stored: list[Message] = []
+            self._undo.bucket(bucket)  # restores the counter
             for new in messages:
                 bucket.counter += 1
                 msg = Message(
@@ -210,8 +130,7 @@ class MessageOps(_State):
                 if claimed:
                     raise MessageClaimed(mid)
                 raise NotClaimed(mid)
-            del bucket.messages[mid]
-            self._journal.messages_deleted([mid])
+            self._remove(bucket, [msg])
 
     def message_delete_many(
         self, scope: str, name: str, ids: list[str], claim_ids: list[str] | None
@@ -228,9 +147,7 @@ class MessageOps(_State):
                     if cid is not None and cid not in held:
                         raise StorageError(f"Claim {cid} does not exist")
             if bucket is not None and found:
-                for msg in found:
-                    bucket.messages.pop(msg.id, None)
-                self._journal.messages_deleted([m.id for m in found])
+                self._remove(bucket, list({m.id: m for m in found}.values()))
 
     def message_pop(self, scope: str, name: str, limit: int) -> list[MessageView]:
         with self._tx() as now:
@@ -243,10 +160,7 @@ class MessageOps(_State):
                     popped.append(msg)
                     if len(popped) >= limit:
                         break
-            for msg in popped:
-                del bucket.messages[msg.id]
-            if popped:
-                self._journal.messages_deleted([m.id for m in popped])
+            self._remove(bucket, popped)
             # Mongo's pop projection leaves out the claim counter: it always reads 0.
             return [self._view(m, now)._replace(claim_count=0) for m in popped]
 
@@ -282,6 +196,7 @@ class MessageOps(_State):
             kept: list[Message] = []
             moved: list[Message] = []
             for msg in picked:
+                self._undo.fields(msg, MESSAGE_FIELDS)
                 count = msg.claim_count
                 msg.claim_id = cid
                 msg.claim_expires = expires
@@ -297,7 +212,9 @@ class MessageOps(_State):
                     self._move_to_dlq(bucket, msg, meta, now)
                     moved.append(msg)
             claim.message_ids.update(m.id for m in picked)
+            self._undo.put(self._claims, cid)
             self._claims[cid] = claim
+            self._undo.added(bucket.claims, cid)
             bucket.claims.add(cid)
             self._journal.claim_saved(claim)
             self._journal.messages_saved(picked)
@@ -313,11 +230,15 @@ class MessageOps(_State):
 
     def _move_to_dlq(self, src: Bucket, msg: Message, meta: dict[str, Any], now: float) -> None:
         dlq = str(meta["_dead_letter_queue"])
+        self._undo.bucket(src)
+        self._undo.put(src.messages, msg.id)
         del src.messages[msg.id]
         target = self._bucket((msg.scope, dlq), now, create=True)
         assert target is not None
+        self._undo.bucket(target)
         target.counter += 1
         if msg.claim_id is not None:
+            self._undo.added(target.claims, msg.claim_id)
             target.claims.add(msg.claim_id)
         msg.queue = dlq
         msg.marker = target.counter
@@ -355,8 +276,10 @@ class MessageOps(_State):
             if claim is None or not held:
                 return False
             bucket = self._buckets[(scope, name)]
+            self._undo.fields(claim, CLAIM_FIELDS)
             claim.ttl, claim.grace, claim.expires = ttl, grace, now + ttl
             for msg in held:
+                self._undo.fields(msg, MESSAGE_FIELDS)
                 msg.claim_expires = claim.expires
                 msg.claim_count = 0  # mongo's renewal rewrites the claim field, dropping the count
                 self._extend(bucket, msg, claim.expires, ttl, grace)
@@ -372,35 +295,9 @@ class MessageOps(_State):
                 return
             held = self._held(claim, now)
             for msg in held:
+                self._undo.fields(msg, MESSAGE_FIELDS)
                 msg.claim_id = None
                 msg.claim_expires = 0.0
                 msg.claim_count = 0
             self._drop_claim(claim)
             self._journal.messages_saved(held)
-
-    def _gc_claims(self, bucket: Bucket, now: float) -> None:
-        dead = [
-            c for c in bucket.claims if (cl := self._claims.get(c)) is None or cl.expires <= now
-        ]
-        for cid in dead:
-            bucket.claims.discard(cid)
-            claim = self._claims.pop(cid, None)
-            if claim is not None:
-                self._journal.claim_deleted(cid)
-
-    def _claimed_count(self, bucket: Bucket, now: float) -> int:
-        self._gc_claims(bucket, now)
-        count = 0
-        for cid in bucket.claims:
-            for mid in self._claims[cid].message_ids:
-                msg = bucket.messages.get(mid)
-                if msg is not None and msg.claim_id == cid and msg.claim_expires > now:
-                    count += 1
-        return count
-
-    def _drop_claim(self, claim: Claim) -> None:
-        self._claims.pop(claim.id, None)
-        bucket = self._buckets.get((claim.scope, claim.queue))
-        if bucket is not None:
-            bucket.claims.discard(claim.id)
-        self._journal.claim_deleted(claim.id)

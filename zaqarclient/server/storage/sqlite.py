@@ -4,13 +4,20 @@
 memory structures serve reads, and each store operation commits its rows
 here before the HTTP answer is sent, so every acknowledged write survives a
 restart. Real tables; one transaction per store operation.
+
+The server holds the only writer connection, so the write lock is contended
+only when another process opens the file. SQLite's busy handler then waits
+on the event loop, so the wait is kept short (:data:`BUSY_TIMEOUT`); past it
+the operation fails with :class:`JournalError`, the memory store undoes its
+change and the client gets a 503 saying nothing was written.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from zaqarclient.server.storage.base import (
@@ -21,7 +28,12 @@ from zaqarclient.server.storage.base import (
     QueueRecord,
     Subscription,
 )
-from zaqarclient.server.storage.journal import Snapshot
+from zaqarclient.server.storage.journal import JournalError, Snapshot
+
+LOG = logging.getLogger("zaqarclient.server.storage")
+
+#: Seconds to wait for another process's lock on the database file before failing.
+BUSY_TIMEOUT = 0.02
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS queues (
@@ -57,24 +69,34 @@ _dumps = json.JSONEncoder(separators=(",", ":")).encode
 class SqliteJournal:
     """Writes store changes to SQLite (WAL, synchronous=FULL); commits per operation."""
 
-    def __init__(self, path: str) -> None:
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    def __init__(self, path: str, busy_timeout: float = BUSY_TIMEOUT) -> None:
+        # Opening waits longer: start-up may race a process that is just closing the file.
+        self._db = sqlite3.connect(path, timeout=5.0, check_same_thread=False,
+                                   isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(SCHEMA)
-        self._open = False
+        self._db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+        self.path = path
+
+    def _failed(self, exc: sqlite3.Error) -> JournalError:
+        LOG.warning("SQLite store %s: %s", self.path, exc)
+        return JournalError(f"the durable store could not record the change ({exc})")
 
     def _exec(self, sql: str, params: Any = ()) -> None:
-        if not self._open:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._open = True
-        self._db.execute(sql, params)
+        self._write(self._db.execute, sql, params)
 
     def _many(self, sql: str, rows: Iterable[Any]) -> None:
-        if not self._open:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._open = True
-        self._db.executemany(sql, rows)
+        self._write(self._db.executemany, sql, rows)
+
+    def _write(self, run: Callable[[str, Any], object], sql: str, params: Any) -> None:
+        """Run one statement inside the operation's transaction (begun on first use)."""
+        try:
+            if not self._db.in_transaction:
+                self._db.execute("BEGIN IMMEDIATE")
+            run(sql, params)
+        except sqlite3.Error as exc:
+            raise self._failed(exc) from exc
 
     def queue_saved(self, queue: QueueRecord) -> None:
         self._exec("INSERT OR REPLACE INTO queues VALUES (?, ?, ?)",
@@ -137,14 +159,18 @@ class SqliteJournal:
             self._exec(f"DELETE FROM {table}")
 
     def commit(self) -> None:
-        if self._open:
-            self._open = False
-            self._db.execute("COMMIT")
+        if self._db.in_transaction:
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise self._failed(exc) from exc
 
     def rollback(self) -> None:
-        if self._open:
-            self._open = False
-            self._db.execute("ROLLBACK")
+        if self._db.in_transaction:
+            try:
+                self._db.execute("ROLLBACK")
+            except sqlite3.Error as exc:
+                raise self._failed(exc) from exc
 
     def load(self) -> Snapshot:
         db = self._db
@@ -167,5 +193,7 @@ class SqliteJournal:
         return Snapshot(queues, counters, messages, claims, subs, pools, flavors)
 
     def close(self) -> None:
-        self.rollback()
-        self._db.close()
+        try:
+            self.rollback()
+        finally:
+            self._db.close()

@@ -46,7 +46,7 @@ def check_connection(ctx: Ctx, uri: str) -> None:
 
 
 def load_object(ctx: Ctx) -> dict[str, Any]:
-    doc = load_json(ctx.req.body)
+    doc = load_json(ctx.body)
     if not isinstance(doc, dict):
         raise schema_error(f"{doc!r} is not of type 'object'")
     return doc

@@ -7,6 +7,7 @@ from typing import Any
 
 from zaqarclient.server import views
 from zaqarclient.server.context import Ctx
+from zaqarclient.server.name_filter import InvalidNameFilter, compile_name_filter
 from zaqarclient.server.pooling import NoPoolFound, check_queue_placement
 from zaqarclient.server.protocol import (
     HTTPError,
@@ -59,10 +60,14 @@ def list_queues(ctx: Ctx) -> ServerResponse:
     name = q.get("name")
     with_count = False if topic else q.get_bool("with_count")
     limit = page_limit(limit, ctx.app.config.max_queues_per_page, queue_style=True)
+    try:
+        name_filter = compile_name_filter(name) if name else None
+    except InvalidNameFilter as exc:
+        raise bad_request_api(str(exc)) from None
     store = ctx.app.storage
     scope_ = ctx.project if not topic else scope_for_topics(ctx)
     try:
-        records = store.queue_list(scope_, marker, limit, name, filters)
+        records = store.queue_list(scope_, marker, limit, name_filter, filters)
         count = store.queue_count(scope_) if with_count else 0
     except StorageError:
         raise unavailable("Queues could not be listed.") from None
@@ -195,7 +200,7 @@ def patch_queue(ctx: Ctx) -> ServerResponse:
         )
     if not ctx.clen:
         raise bad_request_body("PATCH body could not be empty for update.")
-    changes = parse_json(ctx.req.body, ctx.clen)
+    changes = parse_json(ctx.body, ctx.clen)
     if not isinstance(changes, list):
         # Zaqar's sanitize() raises a non-HTTP error here, which it turns into a 503.
         raise unavailable("Request body could not be read.")
