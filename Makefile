@@ -64,6 +64,7 @@ bench: venv real-zaqar
 	$(PY) benchmarks/ws_bench.py --reference
 	$(PY) benchmarks/load_compare.py
 	$(PY) benchmarks/bridge_bench.py
+	$(PY) benchmarks/async_bench.py
 
 docs: venv
 	$(VENV)/bin/sphinx-build -W -b html doc/source doc/build/html

@@ -7,6 +7,8 @@ Rounds alternate between the libraries (so a slow spell of the machine hits
 both); the median posts/s and the range are printed, then the ratio.
 
     python benchmarks/aio_http_libs.py [--rounds 5] [--count 3000] [--concurrency 64]
+
+httpx is not a dependency of the package (it lost): ``pip install httpx`` first.
 """
 
 from __future__ import annotations
