@@ -26,7 +26,6 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 
 import aiohttp
-import httpx
 
 Post = Callable[[str, bytes, dict[str, str]], Awaitable[int]]
 
@@ -76,6 +75,9 @@ async def drive(post: Post, base: str, count: int, concurrency: int) -> float:
 
 
 async def with_httpx(base: str, count: int, concurrency: int) -> float:
+    # Not a dependency (async_bench imports this module for reference_server alone).
+    import httpx
+
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(limits=limits) as client:
         async def post(url: str, body: bytes, headers: dict[str, str]) -> int:
