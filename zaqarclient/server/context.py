@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 from zaqarclient.server.ids import client_key
 from zaqarclient.server.protocol import (
     JSON_CT,
-    HTTPError,
     ServerRequest,
     ServerResponse,
     body_too_large,
@@ -80,8 +79,3 @@ class Ctx:
 
     def empty(self, status: int = 204, location: str | None = None) -> ServerResponse:
         return ServerResponse(status, [("location", location)] if location else [], b"")
-
-
-def require(condition: bool, error: HTTPError) -> None:
-    if not condition:
-        raise error

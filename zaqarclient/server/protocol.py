@@ -35,18 +35,6 @@ class ServerRequest:
         self.body = body
         self.oversize = oversize
 
-    @classmethod
-    def from_pairs(
-        cls,
-        method: str,
-        path: str,
-        query: str,
-        header_pairs: list[tuple[str, str]],
-        body: bytes,
-    ) -> ServerRequest:
-        """Build a request from header pairs of any case (later duplicates win)."""
-        return cls(method, path, query, {k.lower(): v for k, v in header_pairs}, body)
-
 
 class ServerResponse:
     """The core's answer: status, header pairs and the encoded body."""

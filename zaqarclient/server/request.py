@@ -54,9 +54,6 @@ class Query:
     def names(self) -> list[str]:
         return list(self._params)
 
-    def has(self, name: str) -> bool:
-        return name in self._params
-
     def value(self, name: str) -> str | list[str] | None:
         """The value as falcon holds it: a string, or a list for repeats and commas."""
         return self._params.get(name)

@@ -19,7 +19,7 @@ from zaqarclient.server.protocol import (
     unavailable,
 )
 from zaqarclient.server.request import parse_json
-from zaqarclient.server.storage.base import StorageError
+from zaqarclient.server.storage.base import StorageError, topic_scope
 from zaqarclient.server.v2.common import base, is_topic, scope
 from zaqarclient.server.validation import check_queue_metadata, page_limit
 
@@ -65,7 +65,7 @@ def list_queues(ctx: Ctx) -> ServerResponse:
     except InvalidNameFilter as exc:
         raise bad_request_api(str(exc)) from None
     store = ctx.app.storage
-    scope_ = ctx.project if not topic else scope_for_topics(ctx)
+    scope_ = topic_scope(ctx.project) if topic else ctx.project
     try:
         records = store.queue_list(scope_, marker, limit, name_filter, filters)
         count = store.queue_count(scope_) if with_count else 0
@@ -84,12 +84,6 @@ def list_queues(ctx: Ctx) -> ServerResponse:
     if count:
         doc["count"] = count
     return ctx.json(200, doc)
-
-
-def scope_for_topics(ctx: Ctx) -> str:
-    from zaqarclient.server.storage.base import topic_scope
-
-    return topic_scope(ctx.project)
 
 
 def put_queue(ctx: Ctx) -> ServerResponse:
