@@ -106,7 +106,7 @@ class AsgiApp:
                 loop.call_soon_threadsafe(start_push, frame)
 
         host, port = scope.get("server") or ("127.0.0.1", 0)
-        session = WsSession(self.app, push, f"http://{host}:{port}/")
+        session = WsSession(self.app.services, push, f"http://{host}:{port}/")
         try:
             while True:
                 message = await receive()

@@ -15,8 +15,8 @@ from zaqarclient.server.config import Config
 from zaqarclient.server.domain.errors import BadDocument, Conflict, DoesNotExist, Refused
 from zaqarclient.server.domain.placement import Placement
 from zaqarclient.server.pool_stores import can_connect, redacted
-from zaqarclient.server.storage.base import Flavor, Pool, Storage
 from zaqarclient.server.storage.base import Conflict as StoredConflict
+from zaqarclient.server.storage.base import Flavor, Pool, Storage
 
 POOL_KEYS: dict[str, type] = {"uri": str, "weight": int, "flavor": str, "options": dict}
 _MAX_WEIGHT = 2**32 - 1
@@ -210,9 +210,14 @@ class Catalogue:
         """Store a flavor record as it is (v1.1's flavors have no pool assignment)."""
         self._storage.flavor_put(flavor)
 
-    def delete_flavor(self, project: str, name: str) -> None:
-        """Remove a flavor; its pools keep existing without a flavor."""
-        self._assign(name, [])
+    def delete_flavor(self, project: str, name: str, unassign: bool = True) -> None:
+        """Remove a flavor; its pools keep existing without a flavor.
+
+        ``unassign`` False (v1.1, whose flavors never assign pools) leaves the
+        pools' ``flavor`` fields as they are, as Zaqar 21's v1.1 resource does.
+        """
+        if unassign:
+            self._assign(name, [])
         self._storage.flavor_delete(project, name)
 
     def _assign(self, flavor: str, pools: list[str]) -> None:

@@ -88,7 +88,7 @@ class Messages:
 
     # ------------------------------------------------------------------ reading
 
-    def list(
+    def page(
         self,
         target: Target,
         marker: int | None,

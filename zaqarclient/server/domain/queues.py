@@ -6,15 +6,11 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from zaqarclient.server.config import Config
-from zaqarclient.server.domain.errors import DoesNotExist
+from zaqarclient.server.domain.errors import DoesNotExist, ValidationFailed
 from zaqarclient.server.domain.patch import Change, apply_changes
 from zaqarclient.server.domain.placement import Placement
 from zaqarclient.server.domain.target import Target
-from zaqarclient.server.domain.validation import (
-    ValidationFailed,
-    check_queue_identification,
-    check_queue_metadata,
-)
+from zaqarclient.server.domain.validation import check_queue_identification, check_queue_metadata
 from zaqarclient.server.name_filter import compile_name_filter
 from zaqarclient.server.storage.base import QueueRecord, Stats, Storage, StorageError, topic_scope
 
@@ -43,10 +39,10 @@ _TOPIC_RESERVED = 3
 
 
 class QueuePage(NamedTuple):
-    """One page of a listing, and the total when it was asked for (else 0)."""
+    """One page of a listing, and the number of queues when it was asked for (else 0)."""
 
     records: list[QueueRecord]
-    count: int
+    total: int
 
 
 class FlavorDoesNotExist(DoesNotExist):
@@ -91,19 +87,25 @@ class Queues:
             meta = {}
         return meta
 
-    def create(self, target: Target, metadata: dict[str, Any]) -> bool:
+    def create(self, target: Target, metadata: dict[str, Any], any_flavor: bool = True) -> bool:
         """Create the queue, or set the metadata of an existing one; True when created.
 
         Pooling registers the queue in the catalogue first: a ``_flavor`` the
         project has not got is FlavorDoesNotExist, no pool for it NoPoolFound.
+        ``any_flavor`` checks the flavor of every PUT (HTTP v2); False checks
+        only a new queue's, where the catalogue registers it (the websocket API).
         """
         check_queue_metadata(metadata, self._config)
         if self._config.pooling:
-            raw = metadata.get("_flavor")
+            raw = metadata.get("_flavor") if isinstance(metadata, dict) else None
             flavor = None if raw is None else str(raw)
-            if flavor is not None and self._storage.flavor_get(target.project, flavor) is None:
+            new = self._storage.queue_get(target.scope, target.name) is None
+            if (
+                flavor is not None and (any_flavor or new)
+                and self._storage.flavor_get(target.project, flavor) is None
+            ):
                 raise FlavorDoesNotExist(f"Flavor {flavor} does not exist")
-            if self._storage.queue_get(target.scope, target.name) is None:
+            if new:
                 self._placement.check(flavor)
         return self._storage.queue_create(target.scope, target.name, metadata)
 
@@ -136,7 +138,7 @@ class Queues:
         """Delete the queue with its messages, claims and subscriptions (absent: no-op)."""
         self._storage.queue_delete(target.scope, target.name)
 
-    def list(
+    def page(
         self,
         project: str,
         topics: bool,

@@ -13,8 +13,8 @@ from zaqarclient.server.domain.errors import Conflict, DoesNotExist, ValidationF
 from zaqarclient.server.domain.target import Target
 from zaqarclient.server.domain.validation import check_subscription
 from zaqarclient.server.notify import Notifier
-from zaqarclient.server.storage.base import Missing, NewMessage, Storage, Subscription
 from zaqarclient.server.storage.base import Conflict as StoredConflict
+from zaqarclient.server.storage.base import Missing, NewMessage, Storage, Subscription
 
 LOG = logging.getLogger("zaqarclient.server.notify")
 
@@ -52,7 +52,7 @@ class Subscriptions:
             target.scope, target.name, subscriber, ttl, options
         )
 
-    def list(self, target: Target, marker: str | None, limit: int) -> list[Subscription]:
+    def page(self, target: Target, marker: str | None, limit: int) -> list[Subscription]:
         """A page of the queue's live subscriptions, by id."""
         return self._storage.subscription_list(target.scope, target.name, marker, limit)
 
@@ -80,7 +80,7 @@ class Subscriptions:
         """Delete a subscription (absent: no-op)."""
         self._storage.subscription_delete(target.scope, target.name, subscription_id)
 
-    def confirm(self, project: str, subscription_id: str, confirmed: bool) -> Subscription:
+    def confirm(self, project: str, subscription_id: str, confirmed: Any) -> Subscription:
         """Mark a subscription of the project (any queue) confirmed or not."""
         if not isinstance(confirmed, bool):
             raise ValidationFailed("The 'confirmed' should be boolean.")

@@ -91,7 +91,7 @@ def list_page(ctx: Ctx, delayed_param: bool) -> ServerResponse:
         number = int(marker) if marker is not None else None
     except ValueError:
         return ctx.json(200, {"messages": [], "links": []})
-    found = services.messages.list(
+    found = services.messages.page(
         target, number, limit, None if echo else ctx.client_key, bool(include_claimed),
         bool(include_delayed),
     )

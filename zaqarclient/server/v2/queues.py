@@ -59,7 +59,7 @@ def list_queues(ctx: Ctx) -> ServerResponse:
     with_count = False if topic else bool(q.get_bool("with_count"))
     limit = page_limit(limit, services.config.max_queues_per_page, queue_style=True)
     try:
-        page = services.queues.list(ctx.project, topic, marker, limit, name, filters, with_count)
+        page = services.queues.page(ctx.project, topic, marker, limit, name, filters, with_count)
     except StorageError:
         raise unavailable("Queues could not be listed.") from None
     items = []
@@ -73,8 +73,8 @@ def list_queues(ctx: Ctx) -> ServerResponse:
         [{"rel": "next", "href": q.next_href(ctx.path, page.records[-1].name)}] if items else []
     )
     doc: dict[str, Any] = {"topics" if topic else "queues": items, "links": links}
-    if page.count:
-        doc["count"] = page.count
+    if page.total:
+        doc["count"] = page.total
     return ctx.json(200, doc)
 
 

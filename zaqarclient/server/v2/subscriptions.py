@@ -79,7 +79,7 @@ def list_(ctx: Ctx) -> ServerResponse:
     q = ctx.query
     marker = q.get("marker")
     limit = page_limit(q.get_int("limit"), services.config.max_subscriptions_per_page)
-    subs = services.subscriptions.list(ctx.target, marker, limit)
+    subs = services.subscriptions.page(ctx.target, marker, limit)
     now = services.clock.now()
     links = [{"rel": "next", "href": q.next_href(ctx.path, subs[-1].id)}] if subs else []
     return ctx.json(200, {
