@@ -91,6 +91,8 @@ class App:
         self.routers: list[Router] = [v2.build_router(config)]
         if config.enable_v1_1:
             self.routers.append(v1_1.build_router(config))
+        # Only the admin routes of pooling mode probe stores (up to pool_connect_timeout).
+        self._may_probe = config.pooling and config.admin_mode
 
     @property
     def config(self) -> Config:
@@ -123,6 +125,20 @@ class App:
 
     def close(self) -> None:
         self.services.close()
+
+    def blocks(self, req: ServerRequest) -> bool:
+        """Whether answering ``req`` may block: it probes a pool's store over the network.
+
+        Registering or changing a pool (``PUT``/``PATCH`` of a pool) and the
+        pooled health report connect to stores, for up to
+        ``pool_connect_timeout`` each. A server on an event loop answers such
+        requests on a worker thread so the loop keeps serving.
+        """
+        if not self._may_probe:
+            return False
+        if req.method in ("PUT", "PATCH"):
+            return "/pools/" in req.path
+        return req.method == "GET" and req.path.rstrip("/").endswith("/health")
 
     def reset(self) -> None:
         """Drop every queue, message, claim, subscription, pool and flavor."""

@@ -71,7 +71,12 @@ class AsgiApp:
             scope["method"], path, scope["query_string"].decode("latin-1"), headers,
             b"" if oversize else b"".join(chunks), oversize,
         )
-        response = self.app.handle(request)
+        if self.app.blocks(request):
+            response = await asyncio.get_running_loop().run_in_executor(
+                None, self.app.handle, request
+            )
+        else:
+            response = self.app.handle(request)
         out = [(header_bytes(k), header_bytes(v)) for k, v in response.headers]
         if response.status != 204:
             out.append((b"content-length", str(len(response.body)).encode()))
