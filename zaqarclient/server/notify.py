@@ -93,7 +93,10 @@ class Notifier:
     def __init__(self, config: Config) -> None:
         self._config = config
         self.sender: Sender = DefaultSender(config)
-        self.sleep: Callable[[float], None] = _real_sleep
+        # Set by close(): retry waits end at once and no further attempt starts, so a
+        # stopping server never waits out a retry schedule (minutes by default).
+        self._closed = threading.Event()
+        self.sleep: Callable[[float], None] = self._wait
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
         self._pending: set[Future[None]] = set()
@@ -122,7 +125,12 @@ class Notifier:
         for future in pending:
             future.result(timeout)
 
+    def _wait(self, seconds: float) -> None:
+        self._closed.wait(seconds)
+
     def close(self) -> None:
+        """Stop: queued deliveries are dropped, running ones end at their next wait."""
+        self._closed.set()
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:
@@ -215,6 +223,9 @@ class Notifier:
         for wait in waits:
             if wait:
                 self.sleep(wait)
+            if self._closed.is_set():
+                LOG.info("webhook %s: retries dropped, the server is stopping", url)
+                return False
             if self._try(url, data, headers):
                 return False
         LOG.info("webhook %s: all retries failed", url)
@@ -259,6 +270,3 @@ class Notifier:
             message["subject"] = subject[0] if subject else sub.options.get("subject", "")
         self.sender.mail(message)
 
-
-def _real_sleep(seconds: float) -> None:
-    threading.Event().wait(seconds)
