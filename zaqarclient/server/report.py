@@ -58,7 +58,7 @@ def _group_of(name: str) -> str:
 
 
 def _config_opts(config: dict[str, Any]) -> Any:
-    from oslo_config import cfg
+    from oslo_config import cfg  # the optional [operator] extra, loaded for a report only
 
     conf = cfg.ConfigOpts()
     for name, value in config.items():
@@ -81,6 +81,7 @@ def _config_opts(config: dict[str, Any]) -> Any:
 
 
 def _model(data: Any) -> Any:
+    # oslo.reports is the optional [operator] extra, loaded for a report only.
     from oslo_reports.models.with_default_views import ModelWithDefaultViews
 
     return ModelWithDefaultViews(data)
@@ -105,6 +106,7 @@ def _queue_rows(state: dict[str, Any]) -> dict[str, Any]:
 
 def render(state: dict[str, Any], frame: FrameType | None = None) -> str:
     """The text report of ``state`` (from :func:`~zaqarclient.server.state.collect`)."""
+    # oslo.reports is the optional [operator] extra, loaded for a report only.
     from oslo_reports import report
     from oslo_reports.generators import conf as conf_generator
     from oslo_reports.generators import process as process_generator

@@ -14,10 +14,15 @@ import socket
 import threading
 from typing import Any
 
+import uvicorn
+
 from zaqarclient.server.app import App
 from zaqarclient.server.asgi import AsgiApp
 from zaqarclient.server.http_limits import connection_cap
+from zaqarclient.server.http_protocol import HttpProtocol
+from zaqarclient.server.report import write_in_background
 from zaqarclient.server.state import Runtime
+from zaqarclient.server.ws.transport import protocol_class
 
 #: Room for a websocket frame's action, headers and echo on top of the largest body.
 WS_ENVELOPE_BYTES = 65536
@@ -89,8 +94,6 @@ class ServerThread:
 
     def connections(self) -> list[tuple[str, str]]:
         """``(kind, peer)`` of every open connection: kind is ``http`` or ``websocket``."""
-        from zaqarclient.server.http_protocol import HttpProtocol
-
         state = self._server_state
         found = []
         for conn in list(state.connections if state is not None else ()):
@@ -101,16 +104,9 @@ class ServerThread:
         return found
 
     def _on_report_signal(self) -> None:
-        from zaqarclient.server.report import write_in_background
-
-        write_in_background(self.app)
+        write_in_background(self.app.services)
 
     def _run(self) -> None:
-        import uvicorn
-
-        from zaqarclient.server.http_protocol import HttpProtocol
-        from zaqarclient.server.ws.transport import protocol_class
-
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         self._loop = loop
