@@ -31,7 +31,7 @@ _GROUPS = {  # Zaqar's option groups, where the reference server has the same op
     "profiler": ("profiler_hmac_keys",),
 }
 _REFERENCE_ONLY = ("enable_v1_1", "strict_policy", "tokens", "notifications", "smtp_host",
-                   "smtp_port", "public_endpoint", "report_file")
+                   "smtp_port", "public_endpoint", "report_file", "coalesce_websocket_writes")
 
 
 class _Version:

@@ -22,7 +22,6 @@ from zaqarclient.server.http_limits import connection_cap
 from zaqarclient.server.http_protocol import HttpProtocol
 from zaqarclient.server.report import write_in_background
 from zaqarclient.server.state import Runtime
-from zaqarclient.server.ws.transport import protocol_class
 
 #: Room for a websocket frame's action, headers and echo on top of the largest body.
 WS_ENVELOPE_BYTES = 65536
@@ -40,6 +39,16 @@ def bind(host: str, port: int) -> socket.socket:
     sock.listen(1024)
     sock.setblocking(False)
     return sock
+
+
+def _websocket_protocol(coalesce: bool) -> str | type[asyncio.Protocol]:
+    """uvicorn's public ``websockets-sansio`` protocol, or the opt-in coalescing one."""
+    if not coalesce:
+        return "websockets-sansio"
+    # The fast path subclasses an internal of uvicorn; it loads only when asked for.
+    from zaqarclient.server.ws.transport import protocol_class
+
+    return protocol_class()
 
 
 class ServerThread:
@@ -113,7 +122,8 @@ class ServerThread:
         limits = self.app.config
         config = uvicorn.Config(
             AsgiApp(self.app), lifespan="off", log_level=self._log_level, access_log=False,
-            http=HttpProtocol, ws=protocol_class(), log_config=None,
+            http=HttpProtocol, ws=_websocket_protocol(limits.coalesce_websocket_writes),
+            log_config=None,
             proxy_headers=False,  # a test server is reached directly; no X-Forwarded-* rewriting
             limit_concurrency=connection_cap(limits),
             timeout_keep_alive=max(1, int(limits.idle_timeout)),
