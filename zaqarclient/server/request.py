@@ -180,18 +180,5 @@ def content_length(headers: dict[str, str] | Any, body: bytes) -> int | None:
         ) from None
 
 
-def checked_field(doc: dict[str, Any], name: str, kind: type, default: Any) -> Any:
-    """Zaqar's typed field read: bool passes as int because bool subclasses int."""
-    try:
-        value = doc[name]
-    except KeyError:
-        if default is None:
-            raise bad_request_body(f'Missing "{name}" field.') from None
-        value = default
-    if kind is object or isinstance(value, kind):
-        return value
-    raise bad_request_body(f'The value of the "{name}" field must be a {kind.__name__}.')
-
-
 def decode_path(path: str) -> str:
     return unquote(path) if "%" in path else path
