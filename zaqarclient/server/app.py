@@ -91,8 +91,9 @@ class App:
         self.routers: list[Router] = [v2.build_router(config)]
         if config.enable_v1_1:
             self.routers.append(v1_1.build_router(config))
-        # Only the admin routes of pooling mode probe stores (up to pool_connect_timeout).
-        self._may_probe = config.pooling and config.admin_mode
+        #: Whether any request may block (see :meth:`blocks`): only the admin routes of
+        #: pooling mode probe stores.
+        self.may_block: bool = config.pooling and config.admin_mode
 
     @property
     def config(self) -> Config:
@@ -134,7 +135,7 @@ class App:
         ``pool_connect_timeout`` each. A server on an event loop answers such
         requests on a worker thread so the loop keeps serving.
         """
-        if not self._may_probe:
+        if not self.may_block:
             return False
         if req.method in ("PUT", "PATCH"):
             return "/pools/" in req.path
@@ -240,10 +241,15 @@ class App:
             roles = headers.get("x-roles", headers.get("x-role", ""))
             ctx.roles = tuple(r.strip() for r in roles.split(",") if r.strip())
         # else: a signed URL in token mode is anonymous; it gets no roles from headers.
-        if route.has_queue:
-            _check_name(params["queue_name"], ctx.project, config, "queue")
-        if route.has_topic:
-            _check_name(params["topic_name"], ctx.project, config, "topic")
+        if route.has_queue or route.has_topic:
+            try:
+                check_queue_identification(
+                    params["queue_name"] if route.has_queue else params["topic_name"],
+                    ctx.project, config,
+                )
+            except ValidationFailed:
+                # HTTP words every failure alike (the websocket API gives the rule's text).
+                raise invalid_queue_id("queue" if route.has_queue else "topic") from None
         for hook in router.hooks:
             hook(ctx)
         handler = route.handlers.get(req.method)
@@ -268,9 +274,10 @@ class App:
         keystone. Any other header, ``EXTRA-SPEC`` included, changes nothing.
         Returns the caller's token, the 401 answer, or None (no token needed).
         """
-        if not self.config.tokens or (signature is not None and not path.startswith("/v1")):
+        tokens = self.services.config.tokens
+        if not tokens or (signature is not None and not path.startswith("/v1")):
             return None
-        token = self.config.tokens.get(headers.get("x-auth-token", ""))
+        token = tokens.get(headers.get("x-auth-token", ""))
         if token is None:
             return ServerResponse(401, [
                 ("content-type", JSON_CT),
@@ -302,10 +309,3 @@ class App:
                 return str(value)
         raise HTTPError(400, "Project-Id Missing", "The header X-PROJECT-ID was missing")
 
-
-def _check_name(name: str, project: str, config: Config, kind: str) -> None:
-    """The queue (or topic) name and project of the path; HTTP words every failure alike."""
-    try:
-        check_queue_identification(name, project, config)
-    except ValidationFailed:
-        raise invalid_queue_id(kind) from None

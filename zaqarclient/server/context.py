@@ -22,8 +22,8 @@ class Ctx:
     """One HTTP request on its way through a handler."""
 
     __slots__ = (
-        "_query", "clen", "client_id", "params", "path", "prefix", "project", "req", "roles",
-        "services",
+        "_query", "_target", "clen", "client_id", "params", "path", "prefix", "project", "req",
+        "roles", "services",
     )
 
     def __init__(
@@ -39,6 +39,7 @@ class Ctx:
         self.client_id = ""
         self.roles: tuple[str, ...] = ()
         self._query: Query | None = None
+        self._target: Target | None = None
         if req.oversize and "content-length" not in req.headers:
             raise body_too_large(services.config.body_limit())
         self.clen = content_length(req.headers, req.body)
@@ -60,9 +61,14 @@ class Ctx:
 
     @property
     def target(self) -> Target:
-        """The queue (or topic) of the path, in the caller's project."""
-        topic = "topic_name" in self.params
-        return Target(self.project, self.params["topic_name" if topic else "queue_name"], topic)
+        """The queue (or topic) of the path, in the caller's project (read by handlers only,
+        once the pipeline has set ``project``)."""
+        if self._target is None:
+            topic = "topic_name" in self.params
+            self._target = Target(
+                self.project, self.params["topic_name" if topic else "queue_name"], topic
+            )
+        return self._target
 
     @property
     def base(self) -> str:

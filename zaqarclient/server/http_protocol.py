@@ -109,6 +109,7 @@ class HttpProtocol(asyncio.Protocol):
         self.server_state = server_state
         self.app_state = app_state
         self.core: App = config.app.app  # Config(app=AsgiApp(core))
+        self.may_block = self.core.may_block
         self.limits = Limits.of(self.core.config)
         self.loop = _loop or asyncio.get_event_loop()
         self.parser = httptools.HttpRequestParser(self)
@@ -290,21 +291,22 @@ class HttpProtocol(asyncio.Protocol):
         )
         if self.backlog is not None:
             self.backlog.append((request, method, keep_alive))
-        elif self.core.blocks(request):
+        elif self.may_block and self.core.blocks(request):
             self._answer_off_loop(request, method, keep_alive)
         else:
             self._respond(request, method, keep_alive)
 
-    def _respond(self, request: ServerRequest, method: str, keep_alive: bool) -> None:
-        """Answer ``request`` now, on the loop."""
-        try:
-            response = self.core.handle(request)
-        except Exception:
-            LOG.exception("unhandled error answering %s %s", method, request.path)
-            response = _INTERNAL_ERROR
-        self._queue_response(response, method, keep_alive)
-
-    def _queue_response(self, response: ServerResponse, method: str, keep_alive: bool) -> None:
+    def _respond(
+        self, request: ServerRequest, method: str, keep_alive: bool,
+        response: ServerResponse | None = None,
+    ) -> None:
+        """Queue the answer to ``request``: ``response``, or the core's answer made now."""
+        if response is None:
+            try:
+                response = self.core.handle(request)
+            except Exception:
+                LOG.exception("unhandled error answering %s %s", method, request.path)
+                response = _INTERNAL_ERROR
         try:
             encoded = encode_response(response, method == "HEAD", not keep_alive)
         except Exception:
@@ -339,7 +341,7 @@ class HttpProtocol(asyncio.Protocol):
         except Exception:
             LOG.exception("unhandled error answering %s %s", method, request.path)
             response = _INTERNAL_ERROR
-        self._queue_response(response, method, keep_alive)
+        self._respond(request, method, keep_alive, response)
         backlog, self.backlog = self.backlog or [], None
         for index, (waiting, waiting_method, waiting_keep_alive) in enumerate(backlog):
             if self.core.blocks(waiting):
