@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     import requests
 
     from zaqarclient.queues.v2.client import Client
-    from zaqarclient.server.runner import ServerThread
     from zaqarclient.testing.inprocess import InProcessAdapter
 
 __all__ = ["InProcessAdapter", "ReferenceServer"]
@@ -40,7 +39,7 @@ IN_PROCESS_URL = "http://zaqar.test"
 def __getattr__(name: str) -> Any:
     # InProcessAdapter pulls in requests (~80 ms); load it only when asked for.
     if name == "InProcessAdapter":
-        from zaqarclient.testing.inprocess import InProcessAdapter  # requests: see above
+        from zaqarclient.testing.inprocess import InProcessAdapter
 
         return InProcessAdapter
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -73,7 +72,6 @@ class ReferenceServer:
         if static_dir is None:
             self.app = App(self.config, clock=self.clock, store=store)
         else:  # files under /static/, as ``zaqar-reference-server --static DIR``
-            # mimetypes (start-up time) loads only for a server with static files.
             from zaqarclient.server.static import StaticApp, StaticFiles
 
             static = StaticFiles(static_dir)
@@ -81,21 +79,20 @@ class ReferenceServer:
         self.in_process = in_process
         self._adapter: InProcessAdapter | None = None
         self._host, self._port = host, port
-        self._thread: ServerThread | None = None
+        self._thread: object | None = None
         self.url = IN_PROCESS_URL if in_process else ""
 
     @property
     def adapter(self) -> InProcessAdapter:
         """The zero-socket transport adapter (built on first use: it imports requests)."""
         if self._adapter is None:
-            from zaqarclient.testing.inprocess import InProcessAdapter  # requests, ~80 ms
+            from zaqarclient.testing.inprocess import InProcessAdapter
 
             self._adapter = InProcessAdapter(self.app)
         return self._adapter
 
     def start(self) -> ReferenceServer:
         if not self.in_process and self._thread is None:
-            # The socket server (uvicorn, httptools) loads only when one is started.
             from zaqarclient.server.runner import ServerThread
 
             thread = ServerThread(self.app, self._host, self._port)
@@ -105,8 +102,10 @@ class ReferenceServer:
         return self
 
     def stop(self) -> None:
+        from zaqarclient.server.runner import ServerThread
+
         thread, self._thread = self._thread, None
-        if thread is not None:
+        if isinstance(thread, ServerThread):
             thread.stop()
         self.app.close()
 
@@ -132,7 +131,6 @@ class ReferenceServer:
         ``admin=True`` sends ``X-Roles: admin``, which Zaqar's default policy asks for on
         health, pools and flavor changes.
         """
-        # The SDK loads only when a client is asked for (a server alone does not need it).
         from zaqarclient.queues.client import Client as make_client
 
         options = {"os_project_id": project_id}
