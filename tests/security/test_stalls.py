@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+import re
+import socket
 import sqlite3
 import threading
 import time
@@ -12,6 +16,7 @@ import pytest
 import requests
 
 from zaqarclient.server import App, TestClock
+from zaqarclient.server.config import Config
 from zaqarclient.testing import ReferenceServer
 
 CID = "3381af92-2b9e-11e3-b191-71861300734c"
@@ -133,3 +138,72 @@ def test_a_locked_sqlite_file_answers_503_fast_and_changes_nothing(
         assert [v.body for v in views] == ["kept"] and views[0].claim_id is not None
     finally:
         again.close()
+
+
+@pytest.fixture
+def silent_store() -> Iterator[str]:
+    """A redis:// URI whose server accepts connections and never answers."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted: list[socket.socket] = []
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                accepted.append(listener.accept()[0])
+
+    threading.Thread(target=accept, daemon=True).start()
+    # socket_timeout lifts Zaqar's own 0.1 s read bound: the probe waits pool_connect_timeout.
+    yield f"redis://127.0.0.1:{listener.getsockname()[1]}?socket_timeout=30"
+    listener.close()
+    for sock in accepted:
+        sock.close()
+
+
+@pytest.fixture(scope="module")
+def pooled_server() -> Iterator[ReferenceServer]:
+    config = Config(admin_mode=True, pooling=True, enable_virtual_pool=True,
+                    pool_connect_timeout=0.6)
+    with ReferenceServer(config) as ref:
+        yield ref
+
+
+ADMIN = {**H, "X-Roles": "admin"}
+
+
+def test_a_pool_probe_does_not_hold_other_clients(
+    pooled_server: ReferenceServer, silent_store: str
+) -> None:
+    answers: list[requests.Response] = []
+
+    def register() -> None:
+        answers.append(requests.put(pooled_server.url + "/v2/pools/silent", headers=ADMIN,
+                                    json={"uri": silent_store, "weight": 1}))
+
+    assert worst_ping_during(pooled_server, threading.Thread(target=register)) < PING_BOUND
+    assert answers[0].status_code == 400
+    assert answers[0].elapsed.total_seconds() >= 0.5  # the probe did wait for the store
+    assert "cannot connect to" in answers[0].json()["description"]
+
+
+def test_requests_behind_a_pool_probe_keep_their_order(
+    pooled_server: ReferenceServer, silent_store: str
+) -> None:
+    port = int(pooled_server.url.rsplit(":", 1)[1])
+    body = json.dumps({"uri": silent_store, "weight": 1}).encode()
+    head = "".join(f"{k}: {v}\r\n" for k, v in ADMIN.items())
+    pipelined = (
+        f"PUT /v2/pools/silent HTTP/1.1\r\nHost: x\r\n{head}content-type: application/json\r\n"
+        f"content-length: {len(body)}\r\n\r\n".encode() + body
+        + f"GET /v2/queues/behind/stats HTTP/1.1\r\nHost: x\r\n{head}\r\n".encode()
+        + f"PATCH /v2/pools/silent HTTP/1.1\r\nHost: x\r\n{head}content-type: application/json"
+          f"\r\ncontent-length: {len(body)}\r\n\r\n".encode() + body
+        + f"GET /v2/ping HTTP/1.1\r\nHost: x\r\n{head}connection: close\r\n\r\n".encode()
+    )
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(pipelined)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    statuses = [int(status) for status in re.findall(rb"HTTP/1\.1 (\d{3}) ", received)]
+    # Bad pool (probe failed), stats, a PATCH of a pool that is still not there, ping.
+    assert statuses == [400, 200, 400, 204]

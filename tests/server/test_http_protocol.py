@@ -201,7 +201,8 @@ class FakeTransport(asyncio.Transport):
 
 def fake_connection() -> tuple[FakeLoop, HttpProtocol, FakeTransport]:
     loop = FakeLoop()
-    config = SimpleNamespace(app=SimpleNamespace(app=SimpleNamespace(config=Config())),
+    core = SimpleNamespace(config=Config(), may_block=False)
+    config = SimpleNamespace(app=SimpleNamespace(app=core),
                              limit_concurrency=None)
     proto = HttpProtocol(config, SimpleNamespace(connections=set()), _loop=loop)  # type: ignore[arg-type]
     transport = FakeTransport()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import json
 import threading
+import time
 from collections.abc import Iterator
 from email.mime.text import MIMEText
 from typing import Any
@@ -289,3 +290,29 @@ def test_trust_subscriber_behind_token_auth_gets_a_trust_id() -> None:
     sid = resp.json()["subscription_id"]
     shown = secured.handle(ServerRequest("GET", f"/v2/queues/q/subscriptions/{sid}", "", headers))
     assert set(shown.json()["options"]) == {"post_data", "trust_id"}
+
+
+def _notify_threads() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.name.startswith("zaqar-notify")}
+
+
+@pytest.mark.parametrize("subscriber", ["http://127.0.0.1:1/", "http://trigger.invalid/"])
+def test_stop_is_prompt_while_webhooks_retry(subscriber: str) -> None:
+    before = _notify_threads()
+    server = ReferenceServer()
+    server.start()
+    headers = {"Client-ID": "3381af92-2b9e-11e3-b191-71861300734c", "X-Project-ID": "stop"}
+    url = server.url + "/v2/queues/q"
+    assert requests.post(url + "/subscriptions", json={"subscriber": subscriber, "ttl": 3600},
+                         headers=headers).status_code == 201
+    assert requests.post(url + "/messages", json={"messages": [{"body": 1}]},
+                         headers=headers).status_code == 201
+    workers = _notify_threads() - before
+    assert workers  # the delivery is under way (its first POST fails; retries follow)
+    started = time.monotonic()
+    server.stop()
+    for worker in workers:
+        worker.join(timeout=2)
+    # Zaqar's default retry schedule waits about 3 minutes in all.
+    assert time.monotonic() - started < 0.5
+    assert not any(worker.is_alive() for worker in workers)

@@ -137,11 +137,13 @@ def describe(config: Config) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
+    # The serving stack (uvicorn, httptools) loads after the arguments: --help stays fast.
     from zaqarclient.server.runner import ServerThread
 
     if args.signed_url_key and args.no_signed_url_key:
         build_parser().error("--signed-url-key and --no-signed-url-key exclude each other")
     if args.static:
+        # Static files are an option of their own (mimetypes costs start-up time).
         from zaqarclient.server.static import StaticApp, StaticFiles
 
         try:

@@ -8,14 +8,15 @@ project, queue/topic name, method (405/OPTIONS), policy, handler.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Mapping
 from urllib.parse import quote
 
-from zaqarclient.server import policy, signing
+from zaqarclient.server import policy, signing, v1_1, v2
 from zaqarclient.server.clock import Clock, SystemClock
 from zaqarclient.server.config import Config, Token
 from zaqarclient.server.context import Ctx
+from zaqarclient.server.domain.errors import DomainError, ValidationFailed
+from zaqarclient.server.domain.validation import check_client_id, check_queue_identification
 from zaqarclient.server.ids import request_id
 from zaqarclient.server.negotiation import accepts_json, add_default_type, error_response
 from zaqarclient.server.notify import Notifier
@@ -26,16 +27,18 @@ from zaqarclient.server.protocol import (
     ServerResponse,
     dumps,
     forbidden,
+    from_domain,
     invalid_queue_id,
     storage_unavailable,
 )
 from zaqarclient.server.request import decode_path
 from zaqarclient.server.routing import Router
+from zaqarclient.server.services import Services, build_services
 from zaqarclient.server.state import Runtime
 from zaqarclient.server.storage import Storage, open_storage
 from zaqarclient.server.storage.base import StorageUnavailable
 from zaqarclient.server.traces import TraceLog
-from zaqarclient.server.validation import valid_name
+from zaqarclient.server.v2.home import versions
 
 LOG = logging.getLogger("zaqarclient.server")
 
@@ -67,7 +70,11 @@ _UNAUTHORIZED = dumps({"error": {
 
 
 class App:
-    """One reference server instance: config, clock, storage, notifier and route tables."""
+    """One reference server instance: its services and route tables (the HTTP pipeline).
+
+    The handlers see the services through the request context, never the App;
+    the attributes below are for the code that builds and runs a server.
+    """
 
     def __init__(
         self,
@@ -76,22 +83,63 @@ class App:
         storage: Storage | None = None,
         store: str = "memory",
     ) -> None:
-        from zaqarclient.server import v1_1, v2
+        config = config or Config()
+        clock = clock or SystemClock()
+        self.services: Services = build_services(
+            config, clock, storage or open_storage(store, clock)
+        )
+        self.routers: list[Router] = [v2.build_router(config)]
+        if config.enable_v1_1:
+            self.routers.append(v1_1.build_router(config))
+        #: Whether any request may block (see :meth:`blocks`): only the admin routes of
+        #: pooling mode probe stores.
+        self.may_block: bool = config.pooling and config.admin_mode
 
-        self.config = config or Config()
-        self.clock: Clock = clock or SystemClock()
-        self.storage: Storage = storage or open_storage(store, self.clock)
-        self.notifier = Notifier(self)
-        self.traces = TraceLog(self.config.profiler_hmac_keys)
-        self.runtime: Runtime | None = None  # set by the server serving this App
-        self.home_cache: dict[str, bytes] = {}
-        self.routers: list[Router] = [v2.build_router(self.config)]
-        if self.config.enable_v1_1:
-            self.routers.append(v1_1.build_router(self.config))
+    @property
+    def config(self) -> Config:
+        return self.services.config
+
+    @property
+    def clock(self) -> Clock:
+        return self.services.clock
+
+    @property
+    def storage(self) -> Storage:
+        return self.services.storage
+
+    @property
+    def notifier(self) -> Notifier:
+        return self.services.notifier
+
+    @property
+    def traces(self) -> TraceLog:
+        return self.services.traces
+
+    @property
+    def runtime(self) -> Runtime | None:
+        """The serving side's state; set by the server that serves this App."""
+        return self.services.runtime
+
+    @runtime.setter
+    def runtime(self, runtime: Runtime | None) -> None:
+        self.services.runtime = runtime
 
     def close(self) -> None:
-        self.notifier.close()
-        self.storage.close()
+        self.services.close()
+
+    def blocks(self, req: ServerRequest) -> bool:
+        """Whether answering ``req`` may block: it probes a pool's store over the network.
+
+        Registering or changing a pool (``PUT``/``PATCH`` of a pool) and the
+        pooled health report connect to stores, for up to
+        ``pool_connect_timeout`` each. A server on an event loop answers such
+        requests on a worker thread so the loop keeps serving.
+        """
+        if not self.may_block:
+            return False
+        if req.method in ("PUT", "PATCH"):
+            return "/pools/" in req.path
+        return req.method == "GET" and req.path.rstrip("/").endswith("/health")
 
     def reset(self) -> None:
         """Drop every queue, message, claim, subscription, pool and flavor."""
@@ -105,6 +153,8 @@ class App:
             resp = self._dispatch(req)
         except HTTPError as err:
             resp = error_response(err, req.headers.get("accept"))
+        except DomainError as err:
+            resp = error_response(from_domain(err), req.headers.get("accept"))
         except StorageUnavailable as exc:
             resp = error_response(storage_unavailable(exc), req.headers.get("accept"))
         except Exception as exc:  # an internal error is a 500, as falcon does
@@ -138,9 +188,7 @@ class App:
                 raise _BAD_METHOD
             if req.method != "GET":
                 raise HTTPError(405, "405 Method Not Allowed", headers=[("allow", "GET, OPTIONS")])
-            from zaqarclient.server.v2.home import versions
-
-            return versions(self)
+            return versions(self.services.config)
         headers = req.headers
         signature = headers.get("url-signature")
         token = self._token(headers, path, signature)
@@ -155,12 +203,16 @@ class App:
         if found is None:
             raise HTTPError(404, "404 Not Found")
         route, params = found
-        ctx = Ctx(self, req, path, params, router.prefix)
+        services = self.services
+        config = services.config
+        ctx = Ctx(services, req, path, params, router.prefix)
         # Zaqar 23 verifies a present but empty signature on /v2 (21 skips an empty one).
         signed = bool(signature) or (router.prefix == "/v2" and signature is not None)
         if signed:
             project = token.project if token else headers.get("x-project-id")
-            if not signing.verify_request(self, req, path, project):
+            if not signing.verify_request(
+                config.secret_key, services.clock.now(), req, path, project
+            ):
                 raise HTTPError(404, "404 Not Found")
         if ctx.clen is not None and headers.get("content-type", "").lower() == _FORM:
             raise HTTPError(
@@ -184,15 +236,20 @@ class App:
             ctx.project = token.project
         if token is not None:
             ctx.roles = token.roles
-        elif not self.config.tokens:
+        elif not config.tokens:
             # oslo.context reads X-Roles, or X-Role when X-Roles is absent.
             roles = headers.get("x-roles", headers.get("x-role", ""))
             ctx.roles = tuple(r.strip() for r in roles.split(",") if r.strip())
         # else: a signed URL in token mode is anonymous; it gets no roles from headers.
-        if route.has_queue and not valid_name(params["queue_name"], ctx.project, self.config):
-            raise invalid_queue_id("queue")
-        if route.has_topic and not valid_name(params["topic_name"], ctx.project, self.config):
-            raise invalid_queue_id("topic")
+        if route.has_queue or route.has_topic:
+            try:
+                check_queue_identification(
+                    params["queue_name"] if route.has_queue else params["topic_name"],
+                    ctx.project, config,
+                )
+            except ValidationFailed:
+                # HTTP words every failure alike (the websocket API gives the rule's text).
+                raise invalid_queue_id("queue" if route.has_queue else "topic") from None
         for hook in router.hooks:
             hook(ctx)
         handler = route.handlers.get(req.method)
@@ -202,7 +259,7 @@ class App:
             if req.method not in _FALCON_METHODS:
                 raise _BAD_METHOD
             raise HTTPError(405, "405 Method Not Allowed", headers=[("allow", route.allow)])
-        if self.config.strict_policy and not policy.allows(route.policies[req.method], ctx.roles):
+        if config.strict_policy and not policy.allows(route.policies[req.method], ctx.roles):
             raise forbidden()
         return handler(ctx)
 
@@ -217,9 +274,10 @@ class App:
         keystone. Any other header, ``EXTRA-SPEC`` included, changes nothing.
         Returns the caller's token, the 401 answer, or None (no token needed).
         """
-        if not self.config.tokens or (signature is not None and not path.startswith("/v1")):
+        tokens = self.services.config.tokens
+        if not tokens or (signature is not None and not path.startswith("/v1")):
             return None
-        token = self.config.tokens.get(headers.get("x-auth-token", ""))
+        token = tokens.get(headers.get("x-auth-token", ""))
         if token is None:
             return ServerResponse(401, [
                 ("content-type", JSON_CT),
@@ -230,17 +288,12 @@ class App:
     def _check_client_id(self, client_id: str | None, header: str) -> None:
         if client_id is None:
             raise HTTPError(400, "Missing header value", f'The "{header}" header is required.')
-        if self.config.client_id_uuid_safe == "strict":
-            try:
-                uuid.UUID(client_id)
-                return
-            except ValueError:
-                pass
-        elif (
-            self.config.min_length_client_id <= len(client_id) <= self.config.max_length_client_id
-        ):
-            return
-        raise HTTPError(400, "Wrong UUID value", "Malformed hexadecimal UUID.")
+        try:
+            check_client_id(client_id, self.services.config)
+        except ValidationFailed:
+            # Zaqar's HTTP hook words every malformed Client-ID alike (the websocket
+            # API passes on the rule's own text).
+            raise HTTPError(400, "Wrong UUID value", "Malformed hexadecimal UUID.") from None
 
     @staticmethod
     def _project(headers: Mapping[str, str], names: tuple[str, ...]) -> str:
@@ -255,3 +308,4 @@ class App:
                     )
                 return str(value)
         raise HTTPError(400, "Project-Id Missing", "The header X-PROJECT-ID was missing")
+

@@ -71,7 +71,12 @@ class AsgiApp:
             scope["method"], path, scope["query_string"].decode("latin-1"), headers,
             b"" if oversize else b"".join(chunks), oversize,
         )
-        response = self.app.handle(request)
+        if self.app.blocks(request):
+            response = await asyncio.get_running_loop().run_in_executor(
+                None, self.app.handle, request
+            )
+        else:
+            response = self.app.handle(request)
         out = [(header_bytes(k), header_bytes(v)) for k, v in response.headers]
         if response.status != 204:
             out.append((b"content-length", str(len(response.body)).encode()))
@@ -106,7 +111,7 @@ class AsgiApp:
                 loop.call_soon_threadsafe(start_push, frame)
 
         host, port = scope.get("server") or ("127.0.0.1", 0)
-        session = WsSession(self.app, push, f"http://{host}:{port}/")
+        session = WsSession(self.app.services, push, f"http://{host}:{port}/")
         try:
             while True:
                 message = await receive()

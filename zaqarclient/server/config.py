@@ -119,6 +119,10 @@ class Config:
     # Open connections (HTTP and websocket) before new ones are refused with a 503;
     # None: 1000, or fewer when the open-files limit leaves less room (limit - 64).
     max_connections: int | None = None
+    # Opt-in fast path: gather the websocket replies of one loop turn into one write
+    # (zaqarclient.server.ws.transport). It subclasses an internal of uvicorn, so the
+    # default serves websockets with uvicorn's public ``websockets-sansio`` option.
+    coalesce_websocket_writes: bool = False
 
     # Hard-coded constants of Zaqar, exposed for completeness.
     min_message_ttl: int = 60

@@ -1,36 +1,36 @@
-"""Per-request context handed to every handler."""
+"""Per-request context of the HTTP adapters: the request, the services, and what the
+pipeline learned about the caller (project, Client-ID, roles)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from zaqarclient.server.domain.target import Target
 from zaqarclient.server.ids import client_key
 from zaqarclient.server.protocol import (
     JSON_CT,
-    HTTPError,
     ServerRequest,
     ServerResponse,
     body_too_large,
     dumps,
 )
 from zaqarclient.server.request import Query, content_length, parse_json
-
-if TYPE_CHECKING:
-    from zaqarclient.server.app import App
+from zaqarclient.server.services import Services
 
 
 class Ctx:
-    """The request plus what the pipeline learned about it (project, client, roles)."""
+    """One HTTP request on its way through a handler."""
 
     __slots__ = (
-        "_query", "app", "clen", "client_id", "params", "path", "prefix", "project", "req",
-        "roles",
+        "_query", "_target", "clen", "client_id", "params", "path", "prefix", "project", "req",
+        "roles", "services",
     )
 
     def __init__(
-        self, app: App, req: ServerRequest, path: str, params: dict[str, str], prefix: str
+        self, services: Services, req: ServerRequest, path: str, params: dict[str, str],
+        prefix: str,
     ) -> None:
-        self.app = app
+        self.services = services
         self.req = req
         self.path = path
         self.params = params
@@ -39,8 +39,9 @@ class Ctx:
         self.client_id = ""
         self.roles: tuple[str, ...] = ()
         self._query: Query | None = None
+        self._target: Target | None = None
         if req.oversize and "content-length" not in req.headers:
-            raise body_too_large(app.config.body_limit())
+            raise body_too_large(services.config.body_limit())
         self.clen = content_length(req.headers, req.body)
 
     @property
@@ -54,6 +55,28 @@ class Ctx:
         return self.params.get("queue_name") or self.params.get("topic_name") or ""
 
     @property
+    def is_topic(self) -> bool:
+        """Whether the route is a topic route (``/v2/topics/{topic_name}/...``)."""
+        return "topic_name" in self.params
+
+    @property
+    def target(self) -> Target:
+        """The queue (or topic) of the path, in the caller's project (read by handlers only,
+        once the pipeline has set ``project``)."""
+        if self._target is None:
+            topic = "topic_name" in self.params
+            self._target = Target(
+                self.project, self.params["topic_name" if topic else "queue_name"], topic
+            )
+        return self._target
+
+    @property
+    def base(self) -> str:
+        """`/v2/queues/{q}` (or `/v2/topics/{t}`), for building hrefs."""
+        kind = "topics" if "topic_name" in self.params else "queues"
+        return f"{self.prefix}/{kind}/{self.queue}"
+
+    @property
     def client_key(self) -> str:
         return client_key(self.client_id)
 
@@ -64,7 +87,7 @@ class Ctx:
     def body(self) -> bytes:
         """The request body; 413 when it was too large to keep."""
         if self.req.oversize:
-            raise body_too_large(self.app.config.body_limit())
+            raise body_too_large(self.services.config.body_limit())
         return self.req.body
 
     def json_body(self) -> Any:
@@ -80,8 +103,3 @@ class Ctx:
 
     def empty(self, status: int = 204, location: str | None = None) -> ServerResponse:
         return ServerResponse(status, [("location", location)] if location else [], b"")
-
-
-def require(condition: bool, error: HTTPError) -> None:
-    if not condition:
-        raise error

@@ -58,6 +58,11 @@ _BAD_REQUEST = (
 )
 
 
+_INTERNAL_ERROR = ServerResponse(
+    500, [("content-type", "text/plain; charset=utf-8")], b"Internal Server Error"
+)
+
+
 def _status_line(status: int) -> bytes:
     return _STATUS_LINES.get(status) or f"HTTP/1.1 {status} Unknown\r\n".encode()
 
@@ -104,6 +109,7 @@ class HttpProtocol(asyncio.Protocol):
         self.server_state = server_state
         self.app_state = app_state
         self.core: App = config.app.app  # Config(app=AsgiApp(core))
+        self.may_block = self.core.may_block
         self.limits = Limits.of(self.core.config)
         self.loop = _loop or asyncio.get_event_loop()
         self.parser = httptools.HttpRequestParser(self)
@@ -127,6 +133,9 @@ class HttpProtocol(asyncio.Protocol):
         self.body: list[bytes] = []
         self.body_size = 0
         self.discarding = False  # the body is past the bound and already answered
+        # Set while a request is answered off the loop (`App.blocks`): the requests
+        # parsed meanwhile, answered in order once it is done.
+        self.backlog: list[tuple[ServerRequest, str, bool]] | None = None
 
     # -- asyncio.Protocol --------------------------------------------------------------
 
@@ -179,7 +188,7 @@ class HttpProtocol(asyncio.Protocol):
                 self._refuse(head_too_large(self.limits))
                 return
         self._flush()
-        if self.closing and not self.discarding:
+        if self.closing and not self.discarding and self.backlog is None:
             self._close()
 
     def pause_writing(self) -> None:
@@ -280,18 +289,74 @@ class HttpProtocol(asyncio.Protocol):
             body,
             oversize,
         )
+        if self.backlog is not None:
+            self.backlog.append((request, method, keep_alive))
+        elif self.may_block and self.core.blocks(request):
+            self._answer_off_loop(request, method, keep_alive)
+        else:
+            self._respond(request, method, keep_alive)
+
+    def _respond(
+        self, request: ServerRequest, method: str, keep_alive: bool,
+        response: ServerResponse | None = None,
+    ) -> None:
+        """Queue the answer to ``request``: ``response``, or the core's answer made now."""
+        if response is None:
+            try:
+                response = self.core.handle(request)
+            except Exception:
+                LOG.exception("unhandled error answering %s %s", method, request.path)
+                response = _INTERNAL_ERROR
         try:
-            response = self.core.handle(request)
             encoded = encode_response(response, method == "HEAD", not keep_alive)
         except Exception:
-            LOG.exception("unhandled error answering %s %s", method, request.path)
-            response = ServerResponse(500, [("content-type", "text/plain; charset=utf-8")],
-                                      b"Internal Server Error")
-            encoded = encode_response(response, method == "HEAD", not keep_alive)
+            LOG.exception("unencodable answer to %s", method)
+            encoded = encode_response(_INTERNAL_ERROR, method == "HEAD", not keep_alive)
         self.out.append(encoded)
         self.last_active = self.loop.time()
         if not keep_alive:
             self.closing = True
+
+    def _answer_off_loop(self, request: ServerRequest, method: str, keep_alive: bool) -> None:
+        """Answer a request that may block on a worker thread; later ones wait their turn.
+
+        Reading pauses meanwhile, so a pipelining client cannot pile up requests;
+        the ones already received go to the backlog and are answered, in order,
+        once this one is.
+        """
+        self.backlog = []
+        if self.transport is not None:
+            self.transport.pause_reading()
+        future = self.loop.run_in_executor(None, self.core.handle, request)
+        future.add_done_callback(
+            lambda done: self._answered_off_loop(done, request, method, keep_alive)
+        )
+
+    def _answered_off_loop(
+        self, done: asyncio.Future[ServerResponse], request: ServerRequest, method: str,
+        keep_alive: bool,
+    ) -> None:
+        try:
+            response = done.result()
+        except Exception:
+            LOG.exception("unhandled error answering %s %s", method, request.path)
+            response = _INTERNAL_ERROR
+        self._respond(request, method, keep_alive, response)
+        backlog, self.backlog = self.backlog or [], None
+        for index, (waiting, waiting_method, waiting_keep_alive) in enumerate(backlog):
+            if self.core.blocks(waiting):
+                self._answer_off_loop(waiting, waiting_method, waiting_keep_alive)
+                assert self.backlog is not None
+                self.backlog.extend(backlog[index + 1:])
+                break
+            self._respond(waiting, waiting_method, waiting_keep_alive)
+        self._flush()
+        if self.backlog is not None:
+            return
+        if self.closing and not self.discarding:
+            self._close()
+        elif self.transport is not None and not self.transport.is_closing():
+            self.transport.resume_reading()
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -375,6 +440,8 @@ class HttpProtocol(asyncio.Protocol):
         if self.refused:
             self._close()
             return
+        if self.backlog is not None:  # the server is still answering: not the client's wait
+            self.last_active = self.loop.time()
         now = self.loop.time()
         idle_left = self.last_active + self.limits.idle_timeout - now
         request_left = (
@@ -390,7 +457,7 @@ class HttpProtocol(asyncio.Protocol):
 
     def shutdown(self) -> None:
         """Graceful shutdown (called by the runner): close now unless a request is mid-way."""
-        if self.in_request:
+        if self.in_request or self.backlog is not None:
             self.closing = True  # close once the request has been answered
         else:
             self._close()

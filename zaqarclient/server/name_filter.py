@@ -20,6 +20,8 @@ from collections.abc import Callable
 
 import re2
 
+from zaqarclient.server.domain.errors import ValidationFailed
+
 # A name filter comes from a query string (at most a few KiB once the request-line
 # bound applies); 1 MiB of compiled program is far more than any sane pattern needs.
 _MAX_PROGRAM_BYTES = 1 << 20
@@ -27,7 +29,7 @@ _MAX_PROGRAM_BYTES = 1 << 20
 NameFilter = Callable[[str], bool]
 
 
-class InvalidNameFilter(ValueError):
+class InvalidNameFilter(ValidationFailed):
     """The `name` parameter is not a pattern this server can evaluate."""
 
 

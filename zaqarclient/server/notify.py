@@ -1,8 +1,10 @@
 """Notifications: webhook and e-mail deliveries on a small worker pool.
 
-Deliveries never run on the request path. The transport is an injectable
-`Sender`; waits between retries go through an injectable `sleep`, so tests
-neither block nor wait for real time.
+Deliveries never run on the request path. The notifier only delivers: who
+is notified of what (confirmed subscriptions, confirmation documents) is
+decided by :mod:`zaqarclient.server.domain.subscriptions`. The transport is
+an injectable `Sender`; waits between retries go through an injectable
+`sleep`, so tests neither block nor wait for real time.
 """
 
 from __future__ import annotations
@@ -14,17 +16,14 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import parse_qs, urljoin, urlparse
+from urllib.parse import parse_qs, urlparse
 
-from zaqarclient.server import signing
-from zaqarclient.server.validation import LINEAR_INTERVAL, MAXIMUM_DELAY, MINIMUM_DELAY
+from zaqarclient.server.config import Config
+from zaqarclient.server.domain.validation import LINEAR_INTERVAL, MAXIMUM_DELAY, MINIMUM_DELAY
+from zaqarclient.server.storage.base import NewMessage, Subscription
 
 if TYPE_CHECKING:
     from email.mime.text import MIMEText
-
-    from zaqarclient.server.app import App
-    from zaqarclient.server.context import Ctx
-    from zaqarclient.server.storage.base import NewMessage, Subscription
 
 LOG = logging.getLogger("zaqarclient.server.notify")
 
@@ -49,8 +48,8 @@ class DefaultSender:
     ``WEBHOOK_TIMEOUT`` seconds so a stuck subscriber cannot hold a worker forever.
     """
 
-    def __init__(self, app: App) -> None:
-        self._config = app.config
+    def __init__(self, config: Config) -> None:
+        self._config = config
 
     def post(self, url: str, data: bytes, headers: dict[str, str]) -> int:
         import requests  # ~80 ms of imports, paid on the first delivery only
@@ -89,12 +88,15 @@ def backoff(kind: str, low: int, high: int, step: int = LINEAR_INTERVAL) -> list
 
 
 class Notifier:
-    """Sends notifications for one App; `drain()` waits for queued deliveries."""
+    """Sends one server's notifications; `drain()` waits for queued deliveries."""
 
-    def __init__(self, app: App) -> None:
-        self._app = app
-        self.sender: Sender = DefaultSender(app)
-        self.sleep: Callable[[float], None] = _real_sleep
+    def __init__(self, config: Config) -> None:
+        self._config = config
+        self.sender: Sender = DefaultSender(config)
+        # Set by close(): retry waits end at once and no further attempt starts, so a
+        # stopping server never waits out a retry schedule (minutes by default).
+        self._closed = threading.Event()
+        self.sleep: Callable[[float], None] = self._wait
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
         self._pending: set[Future[None]] = set()
@@ -105,7 +107,7 @@ class Notifier:
         with self._lock:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(
-                    max_workers=self._app.config.max_notifier_workers,
+                    max_workers=self._config.max_notifier_workers,
                     thread_name_prefix="zaqar-notify",
                 )
             future = self._pool.submit(fn, *args)
@@ -123,7 +125,12 @@ class Notifier:
         for future in pending:
             future.result(timeout)
 
+    def _wait(self, seconds: float) -> None:
+        self._closed.wait(seconds)
+
     def close(self) -> None:
+        """Stop: queued deliveries are dropped, running ones end at their next wait."""
+        self._closed.set()
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:
@@ -131,21 +138,12 @@ class Notifier:
 
     # ---------------------------------------------------------------- triggers
 
-    def messages_posted(self, ctx: Ctx, batch: list[NewMessage], with_delay: bool) -> None:
-        config = self._app.config
-        if not config.notifications:
-            return
-        store = self._app.storage
-        from zaqarclient.server.v2.common import scope
-
-        subs = store.subscriptions_for(scope(ctx), ctx.queue)
-        if not subs:
-            return
-        meta = store.queue_get(scope(ctx), ctx.queue) or {}
-        queue_policy = meta.get("_retry_policy") or {}
+    def messages_posted(
+        self, subs: list[Subscription], batch: list[NewMessage], with_delay: bool,
+        queue_policy: dict[str, Any],
+    ) -> None:
+        """Deliver ``batch`` to each of ``subs``; ``queue_policy`` is the queue's retry policy."""
         for sub in subs:
-            if config.require_confirmation and not sub.confirmed:
-                continue
             payloads = []
             for new in batch:
                 doc: dict[str, Any] = {"ttl": new.ttl, "body": new.body}
@@ -155,36 +153,8 @@ class Notifier:
                 payloads.append(doc)
             self._submit(self._deliver, sub, payloads, queue_policy)
 
-    def confirmation(
-        self, ctx: Ctx, sub: Subscription, expires: float, unsubscribe: bool = False
-    ) -> None:
-        config = self._app.config
-        if not config.require_confirmation or not config.notifications:
-            return
-        if not config.secret_key:
-            LOG.error("no signed-URL secret key: confirmation of %s not sent", sub.id)
-            return
-        path = f"{ctx.prefix}/queues/{sub.queue}/subscriptions/{sub.id}/confirm"
-        signed = signing.sign(
-            config.secret_key, [path], project=ctx.project, methods=["PUT"],
-            expires=signing.format_naive(expires), now=self._app.clock.now(),
-        )
-        doc: dict[str, Any] = {}
-        if config.public_endpoint:
-            doc["WSGISubscribeURL"] = urljoin(config.public_endpoint, path)
-        if unsubscribe:
-            kind = "UnsubscribeConfirmation"
-            text = (f"You have unsubscribed successfully to the queue: {sub.queue}, you can "
-                    "resubscribe it by using confirmed=True.")
-        else:
-            kind = "SubscriptionConfirmation"
-            text = f"You have chosen to subscribe to the queue: {sub.queue}"
-        doc.update({
-            "Message_Type": kind, "Message": text, "URL-Signature": signed["signature"],
-            "URL-Methods": signed["methods"][0], "URL-Paths": signed["paths"][0],
-            "X-Project-ID": signed["project"], "URL-Expires": signed["expires"],
-            "SubscribeBody": {"confirmed": True}, "UnsubscribeBody": {"confirmed": False},
-        })
+    def send(self, sub: Subscription, doc: dict[str, Any]) -> None:
+        """Deliver one document (a confirmation request) to ``sub``, with no retry policy."""
         self._submit(self._deliver, sub, [doc], {})
 
     # ---------------------------------------------------------------- delivery
@@ -253,6 +223,9 @@ class Notifier:
         for wait in waits:
             if wait:
                 self.sleep(wait)
+            if self._closed.is_set():
+                LOG.info("webhook %s: retries dropped, the server is stopping", url)
+                return False
             if self._try(url, data, headers):
                 return False
         LOG.info("webhook %s: all retries failed", url)
@@ -265,7 +238,7 @@ class Notifier:
         params = {k.lower(): v for k, v in parse_qs(parsed.query).items()}
         kind = doc.get("Message_Type")
         if kind in ("SubscriptionConfirmation", "UnsubscribeConfirmation"):
-            confirm = self._app.config.external_confirmation_url
+            confirm = self._config.external_confirmation_url
             if not confirm:
                 LOG.error("no external_confirmation_url: confirmation e-mail not sent")
                 return
@@ -297,6 +270,3 @@ class Notifier:
             message["subject"] = subject[0] if subject else sub.options.get("subject", "")
         self.sender.mail(message)
 
-
-def _real_sleep(seconds: float) -> None:
-    threading.Event().wait(seconds)

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from http import HTTPStatus
 from typing import Any
+
+from zaqarclient.server.domain.errors import (
+    BadDocument,
+    Conflict,
+    Crash,
+    DoesNotExist,
+    DomainError,
+    ValidationFailed,
+)
 
 JSON_CT = "application/json"
 JSON_HOME_CT = "application/json-home"
@@ -34,18 +44,6 @@ class ServerRequest:
         self.headers: Mapping[str, str] = headers if headers is not None else {}
         self.body = body
         self.oversize = oversize
-
-    @classmethod
-    def from_pairs(
-        cls,
-        method: str,
-        path: str,
-        query: str,
-        header_pairs: list[tuple[str, str]],
-        body: bytes,
-    ) -> ServerRequest:
-        """Build a request from header pairs of any case (later duplicates win)."""
-        return cls(method, path, query, {k.lower(): v for k, v in header_pairs}, body)
 
 
 class ServerResponse:
@@ -106,6 +104,28 @@ class HTTPError(Exception):
         if self.extra:
             doc.update(self.extra)
         return doc
+
+
+# falcon titles Zaqar's HTTP handlers give each kind of domain error (most specific first).
+_TITLES: tuple[tuple[type[DomainError], str], ...] = (
+    (BadDocument, "Invalid request body"),
+    (ValidationFailed, "Invalid API request"),
+    (DoesNotExist, "Not found"),
+    (Conflict, "Resource conflict"),
+    (Crash, "Internal server error"),
+)
+
+
+def from_domain(err: DomainError) -> HTTPError:
+    """How Zaqar's HTTP API answers a domain error that its handler does not word itself."""
+    for kind, title in _TITLES:
+        if isinstance(err, kind):
+            return HTTPError(err.status, title, err.text)
+    try:
+        title = HTTPStatus(err.status).phrase
+    except ValueError:
+        title = "Error"
+    return HTTPError(err.status, title, err.summary or err.text)
 
 
 def bad_request_api(description: str) -> HTTPError:

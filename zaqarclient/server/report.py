@@ -16,15 +16,9 @@ import sys
 import threading
 import time
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from zaqarclient.server.policy import is_admin
-from zaqarclient.server.protocol import JSON_CT, ServerResponse, dumps, forbidden
-from zaqarclient.server.state import SECRET_FIELDS, collect
-
-if TYPE_CHECKING:
-    from zaqarclient.server.app import App
-    from zaqarclient.server.context import Ctx
+from zaqarclient.server.state import SECRET_FIELDS, Sources, collect
 
 LOG = logging.getLogger("zaqarclient.server")
 
@@ -37,7 +31,7 @@ _GROUPS = {  # Zaqar's option groups, where the reference server has the same op
     "profiler": ("profiler_hmac_keys",),
 }
 _REFERENCE_ONLY = ("enable_v1_1", "strict_policy", "tokens", "notifications", "smtp_host",
-                   "smtp_port", "public_endpoint", "report_file")
+                   "smtp_port", "public_endpoint", "report_file", "coalesce_websocket_writes")
 
 
 class _Version:
@@ -64,7 +58,7 @@ def _group_of(name: str) -> str:
 
 
 def _config_opts(config: dict[str, Any]) -> Any:
-    from oslo_config import cfg
+    from oslo_config import cfg  # the optional [operator] extra, loaded for a report only
 
     conf = cfg.ConfigOpts()
     for name, value in config.items():
@@ -87,6 +81,7 @@ def _config_opts(config: dict[str, Any]) -> Any:
 
 
 def _model(data: Any) -> Any:
+    # oslo.reports is the optional [operator] extra, loaded for a report only.
     from oslo_reports.models.with_default_views import ModelWithDefaultViews
 
     return ModelWithDefaultViews(data)
@@ -111,6 +106,7 @@ def _queue_rows(state: dict[str, Any]) -> dict[str, Any]:
 
 def render(state: dict[str, Any], frame: FrameType | None = None) -> str:
     """The text report of ``state`` (from :func:`~zaqarclient.server.state.collect`)."""
+    # oslo.reports is the optional [operator] extra, loaded for a report only.
     from oslo_reports import report
     from oslo_reports.generators import conf as conf_generator
     from oslo_reports.generators import process as process_generator
@@ -152,14 +148,14 @@ def render(state: dict[str, Any], frame: FrameType | None = None) -> str:
     return str(text.run())
 
 
-def write(app: App, frame: FrameType | None = None) -> str:
-    """Build the report of ``app`` now and write it where the config says; returns it."""
+def write(sources: Sources, frame: FrameType | None = None) -> str:
+    """Build the report of a server now and write it where its config says; returns it."""
     try:
-        text = render(collect(app), frame)
+        text = render(collect(sources), frame)
     except ImportError as error:
         text = (f"{TITLE}: oslo.reports is not installed ({error}); install "
                 "zaqarclient[operator]")
-    destination = app.config.report_file
+    destination = sources.config.report_file
     if destination:
         try:
             with open(destination, "a", encoding="utf-8") as out:
@@ -174,22 +170,8 @@ def write(app: App, frame: FrameType | None = None) -> str:
     return text
 
 
-def write_in_background(app: App) -> threading.Thread:
+def write_in_background(sources: Sources) -> threading.Thread:
     """Write a report on its own thread, so the event loop keeps serving meanwhile."""
-    thread = threading.Thread(target=write, args=(app,), name="state-report", daemon=True)
+    thread = threading.Thread(target=write, args=(sources,), name="state-report", daemon=True)
     thread.start()
     return thread
-
-
-def get_report(ctx: Ctx) -> ServerResponse:
-    """``GET /v2/report``: write the report and answer it (``?format=json``: the data only).
-
-    Admin only, whatever the policy setting: the report lists every project's queues.
-    """
-    if not is_admin(ctx.roles):
-        raise forbidden()
-    if ctx.query.get("format") == "json":
-        return ServerResponse(200, [("content-type", JSON_CT)], dumps(collect(ctx.app)))
-    text = write(ctx.app)
-    return ServerResponse(200, [("content-type", "text/plain; charset=utf-8")],
-                          text.encode("utf-8"))

@@ -54,9 +54,6 @@ class Query:
     def names(self) -> list[str]:
         return list(self._params)
 
-    def has(self, name: str) -> bool:
-        return name in self._params
-
     def value(self, name: str) -> str | list[str] | None:
         """The value as falcon holds it: a string, or a list for repeats and commas."""
         return self._params.get(name)
@@ -181,19 +178,6 @@ def content_length(headers: dict[str, str] | Any, body: bytes) -> int | None:
             400, "Invalid header value", 'The value provided for the "Content-Length" header '
             "is invalid. The value of the header must be a positive number."
         ) from None
-
-
-def checked_field(doc: dict[str, Any], name: str, kind: type, default: Any) -> Any:
-    """Zaqar's typed field read: bool passes as int because bool subclasses int."""
-    try:
-        value = doc[name]
-    except KeyError:
-        if default is None:
-            raise bad_request_body(f'Missing "{name}" field.') from None
-        value = default
-    if kind is object or isinstance(value, kind):
-        return value
-    raise bad_request_body(f'The value of the "{name}" field must be a {kind.__name__}.')
 
 
 def decode_path(path: str) -> str:

@@ -14,9 +14,13 @@ import socket
 import threading
 from typing import Any
 
+import uvicorn
+
 from zaqarclient.server.app import App
 from zaqarclient.server.asgi import AsgiApp
 from zaqarclient.server.http_limits import connection_cap
+from zaqarclient.server.http_protocol import HttpProtocol
+from zaqarclient.server.report import write_in_background
 from zaqarclient.server.state import Runtime
 
 #: Room for a websocket frame's action, headers and echo on top of the largest body.
@@ -35,6 +39,16 @@ def bind(host: str, port: int) -> socket.socket:
     sock.listen(1024)
     sock.setblocking(False)
     return sock
+
+
+def _websocket_protocol(coalesce: bool) -> str | type[asyncio.Protocol]:
+    """uvicorn's public ``websockets-sansio`` protocol, or the opt-in coalescing one."""
+    if not coalesce:
+        return "websockets-sansio"
+    # The fast path subclasses an internal of uvicorn; it loads only when asked for.
+    from zaqarclient.server.ws.transport import protocol_class
+
+    return protocol_class()
 
 
 class ServerThread:
@@ -89,8 +103,6 @@ class ServerThread:
 
     def connections(self) -> list[tuple[str, str]]:
         """``(kind, peer)`` of every open connection: kind is ``http`` or ``websocket``."""
-        from zaqarclient.server.http_protocol import HttpProtocol
-
         state = self._server_state
         found = []
         for conn in list(state.connections if state is not None else ()):
@@ -101,23 +113,17 @@ class ServerThread:
         return found
 
     def _on_report_signal(self) -> None:
-        from zaqarclient.server.report import write_in_background
-
-        write_in_background(self.app)
+        write_in_background(self.app.services)
 
     def _run(self) -> None:
-        import uvicorn
-
-        from zaqarclient.server.http_protocol import HttpProtocol
-        from zaqarclient.server.ws.transport import protocol_class
-
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         self._loop = loop
         limits = self.app.config
         config = uvicorn.Config(
             AsgiApp(self.app), lifespan="off", log_level=self._log_level, access_log=False,
-            http=HttpProtocol, ws=protocol_class(), log_config=None,
+            http=HttpProtocol, ws=_websocket_protocol(limits.coalesce_websocket_writes),
+            log_config=None,
             proxy_headers=False,  # a test server is reached directly; no X-Forwarded-* rewriting
             limit_concurrency=connection_cap(limits),
             timeout_keep_alive=max(1, int(limits.idle_timeout)),

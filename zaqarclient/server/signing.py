@@ -5,12 +5,9 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from zaqarclient.server.protocol import ServerRequest
-
-if TYPE_CHECKING:
-    from zaqarclient.server.app import App
 
 DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
@@ -89,14 +86,15 @@ def authorizes(signed_paths: list[str], path: str) -> bool:
     return False
 
 
-def verify_request(app: App, req: ServerRequest, path: str, project: str | None) -> bool:
-    """Check the URL-* headers of a request (any failure means a bare 404).
+def verify_request(
+    key: str | None, now: float, req: ServerRequest, path: str, project: str | None
+) -> bool:
+    """Check the URL-* headers of a request against ``key`` at ``now`` (failure: a bare 404).
 
     The signature is checked before anything else is read from the headers,
     so unsigned header text is never interpreted.
     """
     headers = req.headers
-    key = app.config.secret_key
     if not key:
         return False
     methods = headers.get("url-methods", "").split(",")
@@ -104,7 +102,7 @@ def verify_request(app: App, req: ServerRequest, path: str, project: str | None)
     try:
         expected = sign(
             key, paths, project=project, methods=methods, expires=headers.get("url-expires"),
-            now=app.clock.now(),
+            now=now,
         )
     except (ValueError, TypeError, OverflowError):
         return False

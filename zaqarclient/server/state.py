@@ -17,12 +17,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from zaqarclient import __version__
-
-if TYPE_CHECKING:
-    from zaqarclient.server.app import App
+from zaqarclient.server.clock import Clock
+from zaqarclient.server.config import Config
+from zaqarclient.server.notify import Notifier
+from zaqarclient.server.storage.base import Storage
+from zaqarclient.server.traces import TraceLog
 
 MASK = "***"
 #: Config fields whose values never appear in a report.
@@ -44,11 +46,28 @@ class Runtime:
     url: str = ""
 
 
-def masked_config(app: App) -> dict[str, Any]:
+class Sources(Protocol):
+    """What a state report reads (the server's services, or the App holding them)."""
+
+    @property
+    def config(self) -> Config: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def storage(self) -> Storage: ...
+    @property
+    def notifier(self) -> Notifier: ...
+    @property
+    def traces(self) -> TraceLog: ...
+    @property
+    def runtime(self) -> Runtime | None: ...
+
+
+def masked_config(config: Config) -> dict[str, Any]:
     """Every Config field; secrets replaced by ``***`` (kept empty when unset)."""
     values: dict[str, Any] = {}
-    for item in dataclasses.fields(app.config):
-        value = getattr(app.config, item.name)
+    for item in dataclasses.fields(config):
+        value = getattr(config, item.name)
         if item.name in SECRET_FIELDS and value:
             value = MASK
         elif isinstance(value, tuple):
@@ -82,10 +101,8 @@ def _age(created: float, now: float) -> int:
     return max(int(now - created), 0)
 
 
-def queues_by_project(app: App) -> dict[str, dict[str, Any]]:
+def queues_by_project(storage: Storage, now: float) -> dict[str, dict[str, Any]]:
     """``{project: {"queues": {name: counts}, "topics": {name: counts}}}``."""
-    storage = app.storage
-    now = app.clock.now()
     projects: dict[str, dict[str, Any]] = {}
     for scope, name in storage.queue_keys():
         kind = "topics" if scope.endswith(_TOPIC_SUFFIX) else "queues"
@@ -102,42 +119,42 @@ def queues_by_project(app: App) -> dict[str, dict[str, Any]]:
     return projects
 
 
-def _subscriptions(projects: dict[str, dict[str, Any]], app: App) -> dict[str, int]:
+def _subscriptions(projects: dict[str, dict[str, Any]], sessions: int) -> dict[str, int]:
     stored = sum(
         entry["subscriptions"]
         for project in projects.values()
         for kind in ("queues", "topics")
         for entry in project[kind].values()
     )
-    return {"stored": stored, "websocket_sessions": len(app.notifier.sinks)}
+    return {"stored": stored, "websocket_sessions": sessions}
 
 
-def collect(app: App, runtime: Runtime | None = None) -> dict[str, Any]:
-    """The whole state of ``app`` (and of its serving side, when it has one)."""
-    runtime = runtime or getattr(app, "runtime", None)
+def collect(sources: Sources) -> dict[str, Any]:
+    """The whole state of a server (and of its serving side, when it has one)."""
+    runtime = sources.runtime
     connections = runtime.connections() if runtime is not None else []
-    projects = queues_by_project(app)
+    projects = queues_by_project(sources.storage, sources.clock.now())
     return {
         "version": {
             "zaqarclient": __version__,
             "python": platform.python_version(),
-            "api": ["v2", "v1.1"] if app.config.enable_v1_1 else ["v2"],
+            "api": ["v2", "v1.1"] if sources.config.enable_v1_1 else ["v2"],
             "pid": os.getpid(),
         },
         "generated_at": time.time(),
         "started_at": runtime.started if runtime is not None else None,
         "url": runtime.url if runtime is not None else "",
-        "config": masked_config(app),
+        "config": masked_config(sources.config),
         "threads": _threads(),
         "tasks": _tasks(runtime.loop if runtime is not None else None),
         "connections": {
             "http": sorted(peer for kind, peer in connections if kind == "http"),
             "websocket": sorted(peer for kind, peer in connections if kind == "websocket"),
         },
-        "subscriptions": _subscriptions(projects, app),
+        "subscriptions": _subscriptions(projects, len(sources.notifier.sinks)),
         "traces": {
-            "received": app.traces.total,
-            "recent": [record.as_dict() for record in app.traces.recent()],
+            "received": sources.traces.total,
+            "recent": [record.as_dict() for record in sources.traces.recent()],
         },
         "projects": projects,
     }

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from zaqarclient.server.config import Config
 from zaqarclient.server.storage.base import MessageView, Subscription
 
 
@@ -27,30 +26,6 @@ def popped(view: MessageView) -> dict[str, Any]:
         "id": view.id, "age": view.age, "ttl": view.ttl, "claim_count": view.claim_count,
         "body": view.body, "claim_id": view.claim_id,
     }
-
-
-def reserved_defaults(config: Config) -> dict[str, Any]:
-    return {
-        "_max_messages_post_size": config.max_messages_post_size,
-        "_default_message_ttl": config.default_message_ttl,
-        "_default_message_delay": config.default_message_delay,
-        "_dead_letter_queue": None,
-        "_dead_letter_queue_messages_ttl": None,
-        "_max_claim_count": None,
-        "_enable_encrypt_messages": False,
-    }
-
-
-def merged_metadata(meta: dict[str, Any] | None, config: Config, topic: bool = False) -> Any:
-    """Stored metadata plus the reserved defaults for keys that are missing or falsy."""
-    out = dict(meta or {})
-    defaults = reserved_defaults(config)
-    for index, (key, value) in enumerate(defaults.items()):
-        if topic and index >= 3:
-            break
-        if not out.get(key):
-            out[key] = value
-    return out
 
 
 def utc(ts: float) -> str:

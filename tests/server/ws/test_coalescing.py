@@ -1,13 +1,29 @@
-"""Coalesced writes of the websocket API: same frames, same order, fewer system calls."""
+"""Coalesced writes of the websocket API (opt-in): same frames, same order, fewer system calls.
+
+The fast path subclasses an internal of uvicorn; the last tests check what it relies on
+(the class, and ``connection_made`` setting ``transport`` and ``loop``) against the
+installed uvicorn, so an upgrade that moves them fails here.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
+from uvicorn.protocols.websockets import websockets_sansio_impl
+
 from tests.server.ws.conftest import Conn, unique
-from zaqarclient.server.ws.transport import MAX_BYTES, MAX_FRAMES, CoalescingTransport
+from zaqarclient.server.config import Config
+from zaqarclient.server.ws.transport import (
+    MAX_BYTES,
+    MAX_FRAMES,
+    CoalescingTransport,
+    CoalescingWebSocketProtocol,
+)
+from zaqarclient.testing import ReferenceServer
 
 
 class _Recorder(asyncio.Transport):
@@ -76,6 +92,19 @@ def test_close_writes_what_is_gathered_first_and_abort_drops_it() -> None:
     assert _run(scenario) == [b"close frame", "close", "abort"]
 
 
+@pytest.fixture
+def coalescing() -> Iterator[ReferenceServer]:
+    with ReferenceServer(Config(coalesce_websocket_writes=True)) as srv:
+        yield srv
+
+
+@pytest.fixture
+def conn(coalescing: ReferenceServer) -> Iterator[Conn]:
+    made = Conn("ws" + coalescing.url[len("http"):] + "/")
+    yield made
+    made.close()
+
+
 def test_pipelined_requests_are_answered_in_order(conn: Conn) -> None:
     queue = unique()
     for n in range(50):
@@ -88,3 +117,28 @@ def test_pipelined_requests_are_answered_in_order(conn: Conn) -> None:
     assert {r["headers"]["status"] for r in replies} == {201}
     listed = conn.ok("message_list", {"queue_name": queue, "echo": True, "limit": 10})
     assert [m["body"] for m in listed["messages"]] == list(range(10))
+
+
+def test_the_uvicorn_protocol_it_extends_is_still_there() -> None:
+    assert issubclass(CoalescingWebSocketProtocol,
+                      websockets_sansio_impl.WebSocketsSansIOProtocol)
+
+
+def test_connection_made_sets_transport_and_loop(coalescing: ReferenceServer) -> None:
+    seen: list[CoalescingWebSocketProtocol] = []
+    made = CoalescingWebSocketProtocol.connection_made
+
+    def spy(self: CoalescingWebSocketProtocol, transport: asyncio.BaseTransport) -> None:
+        made(self, transport)
+        seen.append(self)
+
+    CoalescingWebSocketProtocol.connection_made = spy  # type: ignore[method-assign]
+    try:
+        conn = Conn("ws" + coalescing.url[len("http"):] + "/")
+        conn.ok("queue_list", {})
+        conn.close()
+    finally:
+        CoalescingWebSocketProtocol.connection_made = made  # type: ignore[method-assign]
+    assert len(seen) == 1
+    assert isinstance(seen[0].transport, CoalescingTransport)
+    assert isinstance(seen[0].loop, asyncio.AbstractEventLoop)

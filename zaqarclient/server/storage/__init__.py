@@ -14,6 +14,7 @@ def open_storage(spec: str, clock: Clock) -> MemoryStorage:
     if spec == "memory":
         return MemoryStorage(clock)
     if spec.startswith("sqlite:"):
+        # sqlite3 loads only for a durable store (start-up time of the memory one).
         from zaqarclient.server.storage.sqlite import SqliteJournal
 
         return MemoryStorage(clock, SqliteJournal(spec[len("sqlite:"):]))

@@ -151,12 +151,6 @@ class Missing(StorageError):
     """The target does not exist."""
 
 
-class DlqSettings(NamedTuple):
-    max_claim_count: int
-    queue: str
-    ttl: int | None
-
-
 class Storage(Protocol):
     """What the API layers need from a store. Implementations must be thread-safe."""
 

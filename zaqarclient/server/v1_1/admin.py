@@ -13,18 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 from zaqarclient.server.context import Ctx
-from zaqarclient.server.protocol import HTTPError, ServerResponse, bad_request_body, not_found
+from zaqarclient.server.domain.catalogue import schema_error
+from zaqarclient.server.protocol import HTTPError, ServerResponse, bad_request_body
 from zaqarclient.server.storage.base import Flavor
-from zaqarclient.server.v2.admin import (
-    check_connection,
-    check_pool_field,
-    load_object,
-    pool_missing,
-    schema_error,
-    store_pool,
-)
+from zaqarclient.server.v2.admin import load_object, pool_listing, store_pool
 
 _DEFAULT_LIMIT = 10
+# The fields a v1.1 PATCH may change (no flavor), in the order Zaqar reads them.
+_PATCH_FIELDS = ("weight", "uri", "options")
 
 
 def _key_error(key: str) -> HTTPError:
@@ -43,29 +39,12 @@ def _limit(ctx: Ctx) -> int:
     return abs(limit) if limit else 10**9
 
 
-def _page_links(ctx: Ctx, last: str | None) -> list[dict[str, str]]:
-    if last is None:
-        return []
-    return [{"rel": "next", "href": ctx.query.next_href(ctx.path, last)}]
-
-
 def list_pools(ctx: Ctx) -> ServerResponse:
     q = ctx.query
     marker = q.get("marker")
     limit = _limit(ctx)
     detailed = bool(q.get_bool("detailed"))
-    pools = ctx.app.storage.pool_list(marker, limit)
-    items = []
-    for pool in pools:
-        item: dict[str, Any] = {"name": pool.name, "uri": pool.uri, "weight": pool.weight,
-                                "flavor": pool.flavor or None,
-                                "href": f"{ctx.path}/{pool.name}"}
-        if detailed:
-            item["options"] = pool.options
-        items.append(item)
-    links = _page_links(ctx, pools[-1].name if pools else None)
-    location = ctx.path + ("?" + ctx.req.query if ctx.req.query else "")
-    return ctx.json(200, {"links": links, "pools": items}, [("content-location", location)])
+    return pool_listing(ctx, ctx.services.catalogue.list_pools(marker, limit), detailed)
 
 
 def put_pool(ctx: Ctx) -> ServerResponse:
@@ -73,23 +52,9 @@ def put_pool(ctx: Ctx) -> ServerResponse:
 
 
 def patch_pool(ctx: Ctx) -> ServerResponse:
-    name = ctx.params["pool_name"]
     doc = load_object(ctx)
-    fields = [k for k in ("weight", "uri", "options") if k in doc]
-    if not fields:
+    if ctx.services.catalogue.patch_pool(ctx.params["pool_name"], doc, _PATCH_FIELDS) is None:
         raise bad_request_body("One of `uri`, `weight`,or `options` needs to be specified")
-    for key in fields:
-        check_pool_field(key, doc[key])
-    if "uri" in doc:
-        check_connection(ctx, doc["uri"])
-    store = ctx.app.storage
-    pool = store.pool_get(name)
-    if pool is None:
-        raise pool_missing(name)
-    for key in fields:
-        if doc[key] is not None:
-            setattr(pool, key, doc[key])
-    store.pool_put(pool)
     return ctx.empty(200)
 
 
@@ -106,18 +71,17 @@ def list_flavors(ctx: Ctx) -> ServerResponse:
     marker = q.get("marker")
     limit = _limit(ctx)
     detailed = bool(q.get_bool("detailed"))
-    flavors = ctx.app.storage.flavor_list(ctx.project, marker, limit)
+    flavors = ctx.services.catalogue.list_flavors(ctx.project, marker, limit)
     items = [_flavor_view(f, f"{ctx.path}/{f.name}", detailed) for f in flavors]
-    links = _page_links(ctx, flavors[-1].name if flavors else None)
+    links = (
+        [{"rel": "next", "href": q.next_href(ctx.path, flavors[-1].name)}] if flavors else []
+    )
     return ctx.json(200, {"links": links, "flavors": items})
 
 
 def get_flavor(ctx: Ctx) -> ServerResponse:
-    name = ctx.params["flavor_name"]
     detailed = bool(ctx.query.get_bool("detailed"))
-    flavor = ctx.app.storage.flavor_get(ctx.project, name)
-    if flavor is None:
-        raise not_found(f"Flavor {name} does not exist")
+    flavor = ctx.services.catalogue.get_flavor(ctx.project, ctx.params["flavor_name"])
     return ctx.json(200, _flavor_view(flavor, ctx.path, detailed))
 
 
@@ -128,11 +92,11 @@ def put_flavor(ctx: Ctx) -> ServerResponse:
         raise schema_error(f"{capabilities!r} is not of type 'object'")
     if capabilities is None:
         raise _key_error("capabilities")  # Zaqar reads data['capabilities'] unconditionally
+    catalogue = ctx.services.catalogue
     name = ctx.params["flavor_name"]
-    store = ctx.app.storage
-    existing = store.flavor_get(ctx.project, name)
+    existing = catalogue.find_flavor(ctx.project, name)
     pools = existing.pool_list if existing is not None else []
-    store.flavor_put(Flavor(ctx.project, name, pools, capabilities))
+    catalogue.store_flavor(Flavor(ctx.project, name, pools, capabilities))
     return ctx.empty(201, location=ctx.path)
 
 
@@ -146,5 +110,5 @@ def patch_flavor(ctx: Ctx) -> ServerResponse:
 
 
 def delete_flavor(ctx: Ctx) -> ServerResponse:
-    ctx.app.storage.flavor_delete(ctx.project, ctx.params["flavor_name"])
+    ctx.services.catalogue.delete_flavor(ctx.project, ctx.params["flavor_name"], unassign=False)
     return ctx.empty()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from zaqarclient.server.context import Ctx
-from zaqarclient.server.protocol import JSON_HOME_CT, ServerResponse, dumps
-from zaqarclient.server.v2.home import hints, resource
+from zaqarclient.server.protocol import ServerResponse, dumps
+from zaqarclient.server.v2.home import hints, home_response, resource
 
 _Q = "/v1.1/queues/{queue_name}"
 _CLAIM = {"claim_id": "claim_id"}
@@ -42,6 +43,7 @@ _ADMIN_RELS: list[tuple[str, str, dict[str, str], list[str], bool]] = [
 ]
 
 
+@functools.cache
 def build_home(admin: bool) -> bytes:
     resources: dict[str, Any] = {
         "rel/" + rel: resource(template, params, allow, post)
@@ -56,9 +58,4 @@ def build_home(admin: bool) -> bytes:
 
 
 def home(ctx: Ctx) -> ServerResponse:
-    body = ctx.app.home_cache.get("v1.1")
-    if body is None:
-        body = ctx.app.home_cache["v1.1"] = build_home(ctx.app.config.admin_mode)
-    return ServerResponse(
-        200, [("content-type", JSON_HOME_CT), ("cache-control", "max-age=86400")], body
-    )
+    return home_response(build_home(ctx.services.config.admin_mode))

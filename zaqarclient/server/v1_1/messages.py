@@ -9,59 +9,27 @@ never reads `claim_ids`.
 from __future__ import annotations
 
 from zaqarclient.server.context import Ctx
-from zaqarclient.server.protocol import (
-    ServerResponse,
-    bad_request_api,
-    bad_request_body,
-    not_found,
-    unavailable,
-)
-from zaqarclient.server.request import checked_field
-from zaqarclient.server.storage.base import Missing, NewMessage, StorageError
+from zaqarclient.server.protocol import ServerResponse
 from zaqarclient.server.v2.common import ensure_queue
-from zaqarclient.server.v2.messages import delete_messages, get_by_ids, list_page
-from zaqarclient.server.validation import check_message
+from zaqarclient.server.v2.messages import (
+    delete_messages,
+    get_by_ids,
+    list_page,
+    read_batch,
+    store_batch,
+)
 
 
 def post(ctx: Ctx) -> ServerResponse:
-    config = ctx.app.config
-    if ctx.clen is not None and ctx.clen > config.max_messages_post_size:
-        raise bad_request_api(
-            f"Message collection size is too large. Max size {config.max_messages_post_size}"
-        )
-    doc = ctx.json_body()
-    if not isinstance(doc, dict) or "messages" not in doc:
-        raise bad_request_api("No messages were found in the request body.")
-    raw = doc["messages"]
-    if not isinstance(raw, list):
-        raise bad_request_body("Document type not supported.")
-    batch: list[NewMessage] = []
-    for item in raw:
-        if not isinstance(item, dict):
-            raise bad_request_body("Document type not supported.")
-        ttl = checked_field(item, "ttl", int, config.default_message_ttl)
-        body = checked_field(item, "body", object, None)
-        batch.append(NewMessage(body, ttl, 0))
-    if not batch:
-        raise bad_request_api("No messages to enqueu.")
-    for new in batch:
-        check_message(new.ttl, 0, config)
+    messages = ctx.services.messages
+    if ctx.clen is not None:
+        messages.check_post_size(ctx.clen, None)  # v1.1 knows no per-queue cap
+    defaults = messages.post_defaults(None)  # nor queue defaults
+    batch = read_batch(ctx, defaults.ttl, queue_delay=0)
+    messages.check_batch(batch)  # before the lazy creation, unlike v2
     ensure_queue(ctx)
-    try:
-        ids = ctx.app.storage.message_post(
-            ctx.project, ctx.queue, batch, ctx.client_key, config.enable_checksum
-        )
-    except Missing as exc:
-        raise not_found(str(exc)) from None
-    except StorageError:
-        raise unavailable("Messages could not be enqueued.") from None
     # The notifier is a storage pipeline stage in Zaqar, so v1.1 posts notify too.
-    ctx.app.notifier.messages_posted(ctx, batch, False)
-    return ctx.json(
-        201,
-        {"resources": [f"{ctx.path}/{mid}" for mid in ids]},
-        [("location", f"{ctx.path}?ids={','.join(ids)}")],
-    )
+    return store_batch(ctx, batch, with_delay=False)
 
 
 def get_collection(ctx: Ctx) -> ServerResponse:

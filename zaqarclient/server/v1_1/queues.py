@@ -5,19 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from zaqarclient.server.context import Ctx
+from zaqarclient.server.domain.validation import page_limit
 from zaqarclient.server.protocol import ServerResponse, unavailable
 from zaqarclient.server.storage.base import StorageError
-from zaqarclient.server.validation import page_limit
 
 
 def list_queues(ctx: Ctx) -> ServerResponse:
     """Only marker, limit and detailed are read; no filters and never a count."""
     q = ctx.query
     marker = q.get("marker")
-    limit = page_limit(q.get_int("limit"), ctx.app.config.max_queues_per_page, queue_style=True)
+    services = ctx.services
+    limit = page_limit(q.get_int("limit"), services.config.max_queues_per_page, queue_style=True)
     detailed = q.get_bool("detailed")
     try:
-        records = ctx.app.storage.queue_list(ctx.project, marker, limit, None, {})
+        records = services.queues.page(ctx.project, False, marker, limit).records
     except StorageError:
         raise unavailable("Queues could not be listed.") from None
     items = []
@@ -33,5 +34,4 @@ def list_queues(ctx: Ctx) -> ServerResponse:
 
 def get_queue(ctx: Ctx) -> ServerResponse:
     """The stored metadata as is; a missing queue reads as `{}`."""
-    meta = ctx.app.storage.queue_get(ctx.project, ctx.queue)
-    return ctx.json(200, meta or {})
+    return ctx.json(200, ctx.services.queues.metadata(ctx.target) or {})

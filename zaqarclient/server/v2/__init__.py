@@ -8,7 +8,6 @@ handlers, run on the project's separate topic namespace.
 
 from __future__ import annotations
 
-from zaqarclient.server import report
 from zaqarclient.server.config import Config
 from zaqarclient.server.routing import Router
 from zaqarclient.server.v2 import (
@@ -18,6 +17,7 @@ from zaqarclient.server.v2 import (
     messages,
     queues,
     share,
+    state_report,
     subscriptions,
 )
 
@@ -60,7 +60,7 @@ def build_router(config: Config) -> Router:
     if config.admin_mode:
         router.route("/health").on("GET", home.health, "health:get")
         # Not a Zaqar route, so no Zaqar policy rule: the handler itself admits admins only.
-        router.route("/report").on("GET", report.get_report)
+        router.route("/report").on("GET", state_report.get_report)
         if config.pooling:
             router.route("/pools").on("GET", admin.list_pools, "pools:get_all")
             router.route("/pools/{pool_name}").on("GET", admin.get_pool, "pools:get").on(

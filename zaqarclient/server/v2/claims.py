@@ -6,56 +6,39 @@ from typing import Any
 
 from zaqarclient.server import views
 from zaqarclient.server.context import Ctx
-from zaqarclient.server.protocol import ServerResponse, bad_request_body, not_found
-from zaqarclient.server.request import checked_field
-from zaqarclient.server.v2.common import base, scope
-from zaqarclient.server.validation import check_claim_grace, check_claim_ttl, page_limit
+from zaqarclient.server.domain.fields import checked_field
+from zaqarclient.server.protocol import ServerResponse, bad_request_body
 
 
 def _ttl_grace(ctx: Ctx, doc: Any) -> tuple[int, int]:
-    config = ctx.app.config
+    claims = ctx.services.claims
     if not isinstance(doc, dict):
         raise bad_request_body("Document type not supported.")
-    ttl = checked_field(doc, "ttl", int, config.default_claim_ttl)
-    grace = checked_field(doc, "grace", int, config.default_claim_grace)
+    ttl = checked_field(doc, "ttl", int, claims.default_ttl)
+    grace = checked_field(doc, "grace", int, claims.default_grace)
     return ttl, grace
 
 
 def create(ctx: Ctx) -> ServerResponse:
-    config = ctx.app.config
+    claims = ctx.services.claims
     limit = ctx.query.get_int("limit")
     if not ctx.clen:
-        ttl, grace = config.default_claim_ttl, config.default_claim_grace
+        ttl, grace = claims.default_ttl, claims.default_grace
     else:
         ttl, grace = _ttl_grace(ctx, ctx.json_body())
-    check_claim_ttl(ttl, config)
-    if limit is not None:
-        page_limit(limit, config.max_messages_per_claim_or_pop)
-    check_claim_grace(grace, config)
-    cid, held = ctx.app.storage.claim_create(
-        scope(ctx), ctx.queue, ttl, grace, config.default_claim_limit if limit is None else limit
-    )
-    if cid is None or not held:
+    claim = claims.create(ctx.target, ttl, grace, limit)
+    if claim.id is None or not claim.messages:
         return ctx.empty()
-    where = base(ctx)
+    where = ctx.base
     return ctx.json(
-        201, {"messages": [views.message(v, where) for v in held]},
-        [("location", f"{ctx.path}/{cid}")],
-    )
-
-
-def _missing(ctx: Ctx) -> Exception:
-    return not_found(
-        f"Claim {ctx.params['claim_id']} does not exist in queue {ctx.queue} "
-        f"for project {ctx.project}"
+        201, {"messages": [views.message(v, where) for v in claim.messages]},
+        [("location", f"{ctx.path}/{claim.id}")],
     )
 
 
 def get(ctx: Ctx) -> ServerResponse:
-    claim = ctx.app.storage.claim_get(scope(ctx), ctx.queue, ctx.params["claim_id"])
-    if claim is None:
-        raise _missing(ctx)
-    where = base(ctx)
+    claim = ctx.services.claims.get(ctx.target, ctx.params["claim_id"])
+    where = ctx.base
     return ctx.json(200, {
         "age": claim.age, "ttl": claim.ttl,
         "messages": [views.message(v, where) for v in claim.messages],
@@ -65,12 +48,10 @@ def get(ctx: Ctx) -> ServerResponse:
 
 def renew(ctx: Ctx) -> ServerResponse:
     ttl, grace = _ttl_grace(ctx, ctx.json_body())
-    check_claim_ttl(ttl, ctx.app.config)
-    if not ctx.app.storage.claim_renew(scope(ctx), ctx.queue, ctx.params["claim_id"], ttl, grace):
-        raise _missing(ctx)
+    ctx.services.claims.renew(ctx.target, ctx.params["claim_id"], ttl, grace)
     return ctx.empty()
 
 
 def release(ctx: Ctx) -> ServerResponse:
-    ctx.app.storage.claim_release(scope(ctx), ctx.queue, ctx.params["claim_id"])
+    ctx.services.claims.release(ctx.target, ctx.params["claim_id"])
     return ctx.empty()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import functools
+from typing import Any
 
+from zaqarclient.server.config import Config
 from zaqarclient.server.context import Ctx
-from zaqarclient.server.pooling import HealthUnavailable, pooled_health, store_health
+from zaqarclient.server.domain.placement import HealthUnavailable
 from zaqarclient.server.protocol import JSON_CT, JSON_HOME_CT, ServerResponse, dumps, unavailable
-
-if TYPE_CHECKING:
-    from zaqarclient.server.app import App
 
 _V2 = {
     "id": "2", "status": "CURRENT", "updated": "2014-9-24T04:06:47Z",
@@ -81,6 +80,7 @@ def resource(template: str, params: dict[str, str], allow: list[str], post: bool
     return {"href-template": template, "href-vars": href_vars, "hints": hints(allow, post)}
 
 
+@functools.cache
 def build_home(admin: bool) -> bytes:
     resources: dict[str, Any] = {}
     rels = _RELS + (_ADMIN_RELS if admin else [])
@@ -93,22 +93,25 @@ def build_home(admin: bool) -> bytes:
     return dumps({"resources": resources})
 
 
-def versions(app: App) -> ServerResponse:
-    docs = [_V11, _V2] if app.config.enable_v1_1 else [_V2]
+def versions(config: Config) -> ServerResponse:
+    """``GET /``: the API versions this server enables (a 300, as Zaqar answers)."""
+    docs = [_V11, _V2] if config.enable_v1_1 else [_V2]
     return ServerResponse(300, [("content-type", JSON_CT)], dumps({"versions": docs}))
 
 
-def home(ctx: Ctx) -> ServerResponse:
-    body = ctx.app.home_cache.get("v2")
-    if body is None:
-        body = ctx.app.home_cache["v2"] = build_home(ctx.app.config.admin_mode)
+def home_response(body: bytes) -> ServerResponse:
+    """A JSON-Home answer (v2 and v1.1 alike)."""
     return ServerResponse(
         200, [("content-type", JSON_HOME_CT), ("cache-control", "max-age=86400")], body
     )
 
 
+def home(ctx: Ctx) -> ServerResponse:
+    return home_response(build_home(ctx.services.config.admin_mode))
+
+
 def ping(ctx: Ctx) -> ServerResponse:
-    return ctx.empty(204 if ctx.app.storage.ping() else 503)
+    return ctx.empty(204 if ctx.services.storage.ping() else 503)
 
 
 def ping_head(ctx: Ctx) -> ServerResponse:
@@ -116,11 +119,7 @@ def ping_head(ctx: Ctx) -> ServerResponse:
 
 
 def health(ctx: Ctx) -> ServerResponse:
-    app = ctx.app
     try:
-        if app.config.pooling:
-            return ctx.json(200, pooled_health(app))
+        return ctx.json(200, ctx.services.placement.health())
     except HealthUnavailable:
         raise unavailable("Health status could not be read.") from None
-    # The store of a non-pooled server: this server models MongoDB's report.
-    return ctx.json(200, store_health(app, app.storage.ping(), with_volume=True))

@@ -7,60 +7,60 @@ from typing import Any
 
 from zaqarclient.server import views
 from zaqarclient.server.context import Ctx
-from zaqarclient.server.pooling import NoPoolFound, check_queue_placement
+from zaqarclient.server.domain.errors import NoPoolFound
+from zaqarclient.server.domain.validation import page_limit
 from zaqarclient.server.protocol import (
     HTTPError,
     ServerResponse,
     bad_request_api,
-    conflict,
-    not_found,
     unavailable,
 )
-from zaqarclient.server.storage.base import Conflict, Missing
-from zaqarclient.server.v2.common import scope
-from zaqarclient.server.validation import check_subscription, page_limit
 
 
 def _document(ctx: Ctx) -> Any:
     return ctx.json_body() if ctx.clen else {}
 
 
+def _not_created() -> HTTPError:
+    return unavailable("Subscription could not be created.")
+
+
 def create(ctx: Ctx) -> ServerResponse:
-    config = ctx.app.config
-    store = ctx.app.storage
+    services = ctx.services
+    subscriptions = services.subscriptions
+    target = ctx.target
     doc = _document(ctx)
-    if store.queue_get(scope(ctx), ctx.queue) is None:
-        try:
-            check_queue_placement(ctx.app, None)
-        except NoPoolFound:
-            raise unavailable("Subscription could not be created.") from None
-        store.queue_create(scope(ctx), ctx.queue, {})
+    # Zaqar's handler creates the queue before it reads the document.
+    try:
+        services.queues.ensure(target)
+    except NoPoolFound:
+        raise _not_created() from None
     if not isinstance(doc, dict):
-        raise unavailable("Subscription could not be created.")
+        raise _not_created()
     if "subscriber" not in doc:
         raise bad_request_api("Missing parameter subscriber in body.")
     subscriber = doc["subscriber"]
     if subscriber and not isinstance(subscriber, str):
         # Zaqar's validation parses it as a URL and fails with a non-validation error.
-        raise unavailable("Subscription could not be created.")
-    check_subscription(doc, config)
+        raise _not_created()
+    subscriptions.check(doc)
     options = doc.get("options", {})
-    ttl = doc.get("ttl", config.default_subscription_ttl)
+    ttl = doc.get("ttl", subscriptions.default_ttl)
     if ttl is None or not subscriber or not isinstance(subscriber, str):
         # No ttl: the storage cannot compute the expiry; no subscriber: no
         # notification driver for an empty scheme. Both are 503s in Zaqar.
-        raise unavailable("Subscription could not be created.")
+        raise _not_created()
     if subscriber.startswith("trust+") and (
         not isinstance(options, dict) or "trust_id" not in options
     ):
-        if not ctx.app.config.tokens:
-            # Without a trust_id Zaqar asks keystone for a trust, which a no-auth
-            # deployment cannot give (a 503).
-            raise unavailable("Subscription could not be created.")
+        if not services.config.tokens:
+            # Without a trust_id Zaqar's HTTP handler asks keystone for a trust, which a
+            # no-auth deployment cannot give (a 503).
+            raise _not_created()
         # Behind Keystone (token mode stands for it) Zaqar creates the trust and
         # stores its id in the options; no Keystone here, so the id is made up.
         options = {**options, "trust_id": uuid.uuid4().hex}
-    sub, created = store.subscription_create(scope(ctx), ctx.queue, subscriber, ttl, options)
+    sub, created = subscriptions.create(target, subscriber, ttl, options)
     if not created and sub.confirmed:
         raise HTTPError(
             409, "Resource conflict",
@@ -68,16 +68,19 @@ def create(ctx: Ctx) -> ServerResponse:
             "subscriber URI.",
             headers=[("location", ctx.path)],
         )
-    ctx.app.notifier.confirmation(ctx, sub, ctx.app.clock.now() + ttl)
+    subscriptions.request_confirmation(
+        sub, ctx.project, ctx.prefix, subscriptions.confirmation_expiry(ttl)
+    )
     return ctx.json(201, {"subscription_id": sub.id}, [("location", ctx.path)])
 
 
 def list_(ctx: Ctx) -> ServerResponse:
+    services = ctx.services
     q = ctx.query
     marker = q.get("marker")
-    limit = page_limit(q.get_int("limit"), ctx.app.config.max_subscriptions_per_page)
-    subs = ctx.app.storage.subscription_list(scope(ctx), ctx.queue, marker, limit)
-    now = ctx.app.clock.now()
+    limit = page_limit(q.get_int("limit"), services.config.max_subscriptions_per_page)
+    subs = services.subscriptions.page(ctx.target, marker, limit)
+    now = services.clock.now()
     links = [{"rel": "next", "href": q.next_href(ctx.path, subs[-1].id)}] if subs else []
     return ctx.json(200, {
         "subscriptions": [views.subscription(s, now) for s in subs], "links": links,
@@ -85,14 +88,13 @@ def list_(ctx: Ctx) -> ServerResponse:
 
 
 def get(ctx: Ctx) -> ServerResponse:
-    sid = ctx.params["subscription_id"]
-    sub = ctx.app.storage.subscription_get(scope(ctx), ctx.queue, sid)
-    if sub is None:
-        raise not_found(f"Subscription {sid} does not exist")
-    return ctx.json(200, views.subscription(sub, ctx.app.clock.now()))
+    services = ctx.services
+    sub = services.subscriptions.get(ctx.target, ctx.params["subscription_id"])
+    return ctx.json(200, views.subscription(sub, services.clock.now()))
 
 
 def update(ctx: Ctx) -> ServerResponse:
+    subscriptions = ctx.services.subscriptions
     sid = ctx.params["subscription_id"]
     doc = _document(ctx)
     if not doc:
@@ -103,19 +105,11 @@ def update(ctx: Ctx) -> ServerResponse:
     if subscriber and not isinstance(subscriber, str):
         # Zaqar's URL parsing fails outside validation: its catch-all 400.
         raise _not_updated(sid)
-    check_subscription(doc, ctx.app.config)
+    subscriptions.check(doc)
     fields = {k: doc[k] for k in ("subscriber", "ttl", "options") if doc.get(k) is not None}
     if not fields:
         raise _not_updated(sid)  # the storage's assertion, the same catch-all
-    try:
-        ctx.app.storage.subscription_update(scope(ctx), ctx.queue, sid, fields)
-    except Missing as exc:
-        raise not_found(str(exc)) from None
-    except Conflict:
-        raise conflict(
-            "Such subscription already exists. Subscriptions are unique by project + queue + "
-            "subscriber URI."
-        ) from None
+    subscriptions.update(ctx.target, sid, fields)
     return ctx.empty(204, location=ctx.path)
 
 
@@ -126,11 +120,12 @@ def _not_updated(sid: str) -> HTTPError:
 
 
 def delete(ctx: Ctx) -> ServerResponse:
-    ctx.app.storage.subscription_delete(scope(ctx), ctx.queue, ctx.params["subscription_id"])
+    ctx.services.subscriptions.delete(ctx.target, ctx.params["subscription_id"])
     return ctx.empty()
 
 
 def confirm(ctx: Ctx) -> ServerResponse:
+    subscriptions = ctx.services.subscriptions
     sid = ctx.params["subscription_id"]
     doc = _document(ctx)
     if not isinstance(doc, dict):
@@ -138,13 +133,9 @@ def confirm(ctx: Ctx) -> ServerResponse:
         raise HTTPError(400, "Unable to confirm subscription",
                         f"Subscription {sid} could not be confirmed.")
     confirmed = doc.get("confirmed")
-    if not isinstance(confirmed, bool):
-        raise bad_request_api("The 'confirmed' should be boolean.")
-    try:
-        sub = ctx.app.storage.subscription_confirm(scope(ctx), sid, confirmed)
-    except Missing as exc:
-        raise not_found(str(exc)) from None
+    sub = subscriptions.confirm(ctx.target.scope, sid, confirmed)
     if confirmed is False:
-        expires = ctx.app.clock.now() + ctx.app.config.default_subscription_ttl
-        ctx.app.notifier.confirmation(ctx, sub, expires, unsubscribe=True)
+        expires = subscriptions.confirmation_expiry(subscriptions.default_ttl)
+        subscriptions.request_confirmation(sub, ctx.project, ctx.prefix, expires,
+                                           unsubscribe=True)
     return ctx.empty(204, location=ctx.path)

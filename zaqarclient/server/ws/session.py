@@ -12,18 +12,18 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import msgpack
 
 from zaqarclient.server import documents, signing
+from zaqarclient.server.domain.errors import DomainError
+from zaqarclient.server.domain.target import Target
 from zaqarclient.server.protocol import storage_unavailable
+from zaqarclient.server.services import Services
 from zaqarclient.server.storage.base import StorageUnavailable
-from zaqarclient.server.ws.actions import HANDLERS, Call, Failure, Reply
+from zaqarclient.server.ws.actions import HANDLERS, Call, Failure, Reply, failure_of
 from zaqarclient.server.ws.schema import ACTIONS, valid
-
-if TYPE_CHECKING:
-    from zaqarclient.server.app import App
 
 Frame = bytes | str
 Push = Callable[[Frame, bool], None]
@@ -55,8 +55,10 @@ def _bare_request(action: Any = None) -> dict[str, Any]:
 class WsSession:
     """The state of one connection: authentication and connection-bound subscriptions."""
 
-    def __init__(self, app: App, push: Push, base_url: str = "http://127.0.0.1:0/") -> None:
-        self.app = app
+    def __init__(
+        self, services: Services, push: Push, base_url: str = "http://127.0.0.1:0/"
+    ) -> None:
+        self.services = services
         self.id = str(uuid.uuid4())
         # Zaqar points connection-bound subscriptions at its internal listener; this
         # server keeps the same URL shape but delivers through an in-process sink.
@@ -67,7 +69,7 @@ class WsSession:
         self.authenticated = False
         self.auth_project: str | None = None
         self.closed = False  # set when Zaqar would drop the connection
-        app.notifier.sinks[self.subscriber] = self._deliver
+        services.notifier.sinks[self.subscriber] = self._deliver
 
     # ---------------------------------------------------------------- frames
 
@@ -114,7 +116,7 @@ class WsSession:
         if not valid(spec, payload):
             return _envelope(request, 400, {"error": "Schema validation failed."})
         assert isinstance(headers, dict)
-        tokens = self.app.config.tokens
+        tokens = self.services.config.tokens
         if action == "authenticate":
             return self._authenticate(headers)
         if tokens and not self.authenticated:
@@ -141,12 +143,16 @@ class WsSession:
 
     def _run(self, action: str, headers: dict[str, Any], body: dict[str, Any]) -> Reply:
         if "X-Trace-Info" in headers:
-            self.app.traces.record(headers, "websocket", action, str(body.get("queue_name", "")))
-        call = Call(self.app, headers, body, self.subscriber)
+            queue = str(body.get("queue_name", ""))
+            self.services.traces.record(headers, "websocket", action, queue)
+        call = Call(self.services, headers, body, self.subscriber)
         try:
             return HANDLERS[action](call)
         except Failure as exc:
             return Reply(exc.status, {"exception": exc.exception, "error": exc.error})
+        except DomainError as err:
+            failure = failure_of(err)
+            return Reply(failure.status, {"exception": failure.exception, "error": failure.error})
         except ValueError as exc:  # Zaqar's endpoints map ValueError to 400
             return Reply(400, {"exception": str(exc), "error": None})
         except StorageUnavailable as exc:
@@ -159,7 +165,7 @@ class WsSession:
 
     def _authenticate(self, headers: dict[str, Any]) -> dict[str, Any] | None:
         request = _bare_request("authenticate")
-        tokens = self.app.config.tokens
+        tokens = self.services.config.tokens
         if not tokens:
             # Without an auth strategy Zaqar's handler crashes here: no answer, and
             # the connection drops.
@@ -183,14 +189,14 @@ class WsSession:
         method = _SIGNED_METHODS.get(action)
         methods = headers.get("URL-Methods")
         paths = headers.get("URL-Paths")
-        key = self.app.config.secret_key
+        key = self.services.config.secret_key
         if not method or not key or not isinstance(methods, list) or method not in methods:
             return False
         try:
             expected = signing.sign(
                 key, paths,  # type: ignore[arg-type]
                 project=headers.get("X-Project-ID"),
-                methods=methods, expires=headers.get("URL-Expires"), now=self.app.clock.now(),
+                methods=methods, expires=headers.get("URL-Expires"), now=self.services.clock.now(),
             )
         except (ValueError, TypeError, OverflowError):
             return False
@@ -211,7 +217,7 @@ class WsSession:
 
     def close(self) -> None:
         """The connection ended: drop its connection-bound subscriptions."""
-        self.app.notifier.sinks.pop(self.subscriber, None)
+        self.services.notifier.sinks.pop(self.subscriber, None)
         for project, queue, sid in self.subscriptions:
-            self.app.storage.subscription_delete(project, queue, sid)
+            self.services.subscriptions.delete(Target(project, queue), sid)
         self.subscriptions.clear()

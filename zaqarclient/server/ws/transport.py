@@ -1,4 +1,11 @@
-"""uvicorn's sans-I/O websocket protocol with coalesced writes.
+"""Opt-in (``Config.coalesce_websocket_writes``): uvicorn's websocket protocol, coalesced writes.
+
+This is the one module of the server that touches an internal of a library:
+it subclasses ``uvicorn.protocols.websockets.websockets_sansio_impl.
+WebSocketsSansIOProtocol`` and relies on its ``connection_made`` setting
+``self.transport`` and ``self.loop`` (tests/server/ws/test_coalescing.py
+checks both against the installed uvicorn). The default path names the
+same protocol through uvicorn's public ``ws="websockets-sansio"`` option.
 
 uvicorn writes every outgoing frame straight to the socket: one ``send()``
 system call per reply. A pipelining client sends many requests per TCP
@@ -16,6 +23,8 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 #: Gathered writes go out early at this many frames or bytes, so the peer can
 #: start on the first replies while the rest of a long burst is computed.
@@ -111,13 +120,14 @@ class CoalescingTransport(asyncio.Transport):
         return self._transport.get_protocol()
 
 
-def protocol_class() -> type[asyncio.Protocol]:
+class CoalescingWebSocketProtocol(WebSocketsSansIOProtocol):
     """uvicorn's ``websockets-sansio`` protocol, writing through a :class:`CoalescingTransport`."""
-    from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
-    class CoalescingWebSocketProtocol(WebSocketsSansIOProtocol):
-        def connection_made(self, transport: asyncio.BaseTransport) -> None:
-            super().connection_made(transport)
-            self.transport = CoalescingTransport(self.transport, self.loop)
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        self.transport = CoalescingTransport(self.transport, self.loop)
 
+
+def protocol_class() -> type[asyncio.Protocol]:
+    """The protocol class to give uvicorn's ``Config(ws=...)``."""
     return CoalescingWebSocketProtocol
