@@ -195,6 +195,31 @@ def test_without_the_close_answer_the_socket_closes_after_10_s(
     assert transport.closed
 
 
+def test_a_close_in_the_same_read_as_a_dropping_request_is_echoed(
+    opened: tuple[FakeLoop, WebSocketProtocol, FakeTransport],
+) -> None:
+    _loop, protocol, transport = opened
+    dropping = client_frame(1, json.dumps({"action": [1], "headers": {}}).encode())
+    protocol.data_received(dropping + client_frame(8, struct.pack("!H", 1000)))
+    assert transport.take() == b"\x88\x02\x03\xe8" and transport.closed
+
+
+def test_invalid_utf8_after_the_peer_closed_is_no_error(
+    opened: tuple[FakeLoop, WebSocketProtocol, FakeTransport],
+) -> None:
+    _loop, protocol, transport = opened
+    protocol.data_received(client_frame(1, b"\xff") + client_frame(8, struct.pack("!H", 1000)))
+    assert transport.take() == b"\x88\x02\x03\xe8" and transport.closed
+
+
+def test_invalid_utf8_is_closed_with_1007(
+    opened: tuple[FakeLoop, WebSocketProtocol, FakeTransport],
+) -> None:
+    _loop, protocol, transport = opened
+    protocol.data_received(client_frame(1, b"\xff\xfe"))
+    assert transport.take() == b"\x88\x02\x03\xef" and transport.closed
+
+
 def test_shutdown_says_1012_to_an_open_connection(
     opened: tuple[FakeLoop, WebSocketProtocol, FakeTransport],
 ) -> None:

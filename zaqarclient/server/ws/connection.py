@@ -200,7 +200,7 @@ class WebSocketProtocol(asyncio.Protocol):
                     text = data.decode()
                 except UnicodeDecodeError:
                     LOG.warning("invalid UTF-8 in a text frame; closing with 1007")
-                    self.conn.send_close(_INVALID_DATA)
+                    self._send_close(_INVALID_DATA)
                     self._failed()
                     return
                 reply = session.handle(text, False)
@@ -213,12 +213,13 @@ class WebSocketProtocol(asyncio.Protocol):
         if reply is not None:
             self._send(reply)
         if session.closed:  # Zaqar drops the connection after this request
-            self.conn.send_close(_SERVER_ERROR)
+            self._send_close(_SERVER_ERROR)
             self._collect()
             self.close_sent = True
             answered = any(f.opcode is Opcode.CLOSE for f in self.waiting)
             self.waiting.clear()
-            if answered:  # the peer's close frame had already arrived
+            if answered:  # the peer's close frame had already arrived: echo it, close
+                self._flush()
                 self._close()
                 return
             if self.transport is not None:
@@ -268,6 +269,11 @@ class WebSocketProtocol(asyncio.Protocol):
         self._send(frame)
         self._flush()
 
+    def _send_close(self, code: int) -> None:
+        """Queue our close frame, unless the peer's close frame already ended the session."""
+        with contextlib.suppress(InvalidState):
+            self.conn.send_close(code)
+
     def _collect(self) -> None:
         self.out.extend(self.conn.data_to_send())
 
@@ -310,7 +316,10 @@ class WebSocketProtocol(asyncio.Protocol):
         # A random payload tells the answer to this ping from a stale or unsolicited pong.
         self.ping_payload = struct.pack("!I", random.getrandbits(32))
         self.ping_sent_at = self.loop.time()
-        self.conn.send_ping(self.ping_payload)
+        try:
+            self.conn.send_ping(self.ping_payload)
+        except InvalidState:
+            return  # the peer's close frame is in and waits its turn
         self._write_now()
         self.pong_timer = self.loop.call_later(PING_TIMEOUT, self._ping_timed_out)
 
@@ -351,7 +360,7 @@ class WebSocketProtocol(asyncio.Protocol):
                 self.close_timer.cancel()
                 self.close_timer = None
         elif self.session is not None:
-            self.conn.send_close(_GOING_AWAY)
+            self._send_close(_GOING_AWAY)
             self._write_now()
         else:
             self.conn.send_response(self.conn.reject(500, "Internal Server Error"))
