@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import http.client
+import subprocess
+import sys
 
 from websocket import create_connection
 
@@ -25,3 +27,21 @@ def test_connections_of_both_kinds_are_seen_and_closed() -> None:
         thread.stop()
     ws.close()
     conn.close()
+
+
+def test_serving_http_and_websocket_loads_no_uvicorn() -> None:
+    """The default path runs on public asyncio, httptools and websockets APIs alone."""
+    code = (
+        "import sys, http.client\n"
+        "from websocket import create_connection\n"
+        "from zaqarclient.testing import ReferenceServer\n"
+        "with ReferenceServer() as srv:\n"
+        "    conn = http.client.HTTPConnection(srv.url[len('http://'):])\n"
+        "    conn.request('GET', '/v2/ping', headers={'Client-ID': "
+        "'3381af92-2b9e-11e3-b191-71861300734c', 'X-Project-ID': 'p'})\n"
+        "    assert conn.getresponse().status == 204\n"
+        "    create_connection('ws' + srv.url[len('http'):] + '/').close()\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'uvicorn', 'h11', 'starlette'}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
