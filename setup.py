@@ -12,12 +12,10 @@ CLI_ENTRY_POINTS = runpy.run_path("zaqarclient/osc/entry_points.py")["ENTRY_POIN
 # adapters and the pzc-style session), keystoneauth1 (the auth flow),
 # websocket-client (the websocket transport; its opt-in fast path touches internals).
 WEBSOCKET = ["websocket-client>=1.6,<2", "msgpack>=1.0"]
-# uvicorn 0.35 brought the websockets-sansio protocol the reference server runs on.
 # google-re2 evaluates the queue listing's user-supplied `name` regex in linear time.
-# uvicorn, httptools and websockets carry the server's behaviour on the wire (and its
-# runner drives uvicorn's Server directly): capped below their next major version.
-SERVER = ["uvicorn>=0.35,<1", "httptools>=0.6,<1", "websockets>=13,<18", "msgpack>=1.0",
-          "google-re2>=1.1"]
+# httptools (HTTP parsing) and websockets (its sans-I/O ServerProtocol frames the
+# websocket API) carry the server's behaviour on the wire: capped below their next major.
+SERVER = ["httptools>=0.6,<1", "websockets>=13,<18", "msgpack>=1.0", "google-re2>=1.1"]
 CLI = ["osc-lib>=2.1.0", "cliff>=4.0"]
 # The asyncio API: aiohttp for HTTP (picked by measurement, benchmarks/aio_http_libs.py),
 # websockets for ws:// (its asyncio client; the frame codec comes with the websocket extra).

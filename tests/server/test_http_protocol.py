@@ -14,6 +14,7 @@ import pytest
 from zaqarclient.server.config import Config
 from zaqarclient.server.http_protocol import HttpProtocol, encode_response
 from zaqarclient.server.protocol import ServerResponse
+from zaqarclient.server.serving import Serving
 from zaqarclient.testing import ReferenceServer
 
 CID = "3381af92-2b9e-11e3-b191-71861300734c"
@@ -202,9 +203,7 @@ class FakeTransport(asyncio.Transport):
 def fake_connection() -> tuple[FakeLoop, HttpProtocol, FakeTransport]:
     loop = FakeLoop()
     core = SimpleNamespace(config=Config(), may_block=False)
-    config = SimpleNamespace(app=SimpleNamespace(app=core),
-                             limit_concurrency=None)
-    proto = HttpProtocol(config, SimpleNamespace(connections=set()), _loop=loop)  # type: ignore[arg-type]
+    proto = HttpProtocol(Serving(core), _loop=loop)  # type: ignore[arg-type]
     transport = FakeTransport()
     proto.connection_made(transport)
     return loop, proto, transport

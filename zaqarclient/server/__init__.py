@@ -1,10 +1,12 @@
 """The reference server: an in-process Zaqar HTTP server for API v2 and v1.1.
 
 `App` is the framework-independent core (`App.handle(ServerRequest)`). On a
-socket, uvicorn accepts connections: `zaqarclient.server.http_protocol` answers
-plain HTTP inline (httptools parsing, one write per batch of answers) and hands
-websocket upgrades to uvicorn's websocket protocol, which runs
-`zaqarclient.server.asgi`. `zaqarclient.testing.inprocess` mounts the core on a
+socket, `zaqarclient.server.runner` accepts connections on its own asyncio
+server: `zaqarclient.server.http_protocol` answers plain HTTP inline (httptools
+parsing, one write per batch of answers) and hands websocket upgrades to
+`zaqarclient.server.ws.connection` (the `websockets` library's sans-I/O server);
+`zaqarclient.server.asgi` mounts the core under any ASGI server.
+`zaqarclient.testing.inprocess` mounts the core on a
 `requests.Session` with no socket at all.
 
 /v2 follows Zaqar 23.0.1 and /v1.1 follows Zaqar 21.0.0 (the last release with

@@ -137,7 +137,7 @@ def describe(config: Config) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
-    # The serving stack (uvicorn, httptools) loads after the arguments: --help stays fast.
+    # The serving stack (httptools, websockets) loads after the arguments: --help stays fast.
     from zaqarclient.server.runner import ServerThread
 
     if args.signed_url_key and args.no_signed_url_key:

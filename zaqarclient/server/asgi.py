@@ -1,8 +1,8 @@
-"""ASGI adapter: `App` under uvicorn. The runner uses it for the websocket API.
+"""ASGI adapter: `App` (HTTP and the websocket API) under any ASGI server.
 
-Plain HTTP requests on the runner's port go through the faster
-`zaqarclient.server.http_protocol`; `AsgiApp` still answers HTTP for anyone who
-mounts it under another ASGI server.
+The runner does not use it: its own protocols (`zaqarclient.server.http_protocol`,
+`zaqarclient.server.ws.connection`) answer faster. `AsgiApp` is for anyone who
+mounts the core under another server.
 """
 
 from __future__ import annotations

@@ -119,9 +119,8 @@ class Config:
     # Open connections (HTTP and websocket) before new ones are refused with a 503;
     # None: 1000, or fewer when the open-files limit leaves less room (limit - 64).
     max_connections: int | None = None
-    # Opt-in fast path: gather the websocket replies of one loop turn into one write
-    # (zaqarclient.server.ws.transport). It subclasses an internal of uvicorn, so the
-    # default serves websockets with uvicorn's public ``websockets-sansio`` option.
+    # Kept for compatibility, no effect: the websocket protocol always sends the
+    # replies to the messages of one read in one write (zaqarclient.server.ws.connection).
     coalesce_websocket_writes: bool = False
 
     # Hard-coded constants of Zaqar, exposed for completeness.

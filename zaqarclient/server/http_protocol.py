@@ -1,16 +1,17 @@
-"""A lean HTTP/1.1 protocol for the reference server, websocket upgrades handed to uvicorn.
+"""A lean HTTP/1.1 protocol for the reference server; websocket upgrades go to `ws.connection`.
 
 The core answers a request in tens of microseconds, synchronously. Going
 through ASGI costs several times that per request (a task, an event and a
 dozen message dicts), so plain HTTP requests are parsed with httptools and
 answered inline: every request that completes within one ``data_received``
 call is handled in order, and all their responses leave in one ``write()``.
-A websocket upgrade request is replayed into uvicorn's websocket protocol,
-which then owns the connection, exactly as uvicorn's own HTTP protocol does.
+A websocket upgrade request is replayed into a
+`zaqarclient.server.ws.connection.WebSocketProtocol`, which then owns the
+connection.
 
-uvicorn builds one instance per accepted connection (``Config(http=...)``),
-passing its config and shared server state; the instance registers itself in
-``server_state.connections`` so a graceful shutdown reaches it.
+The runner builds one instance per accepted connection, passing the
+listening server's `Serving`; the instance registers itself in
+``serving.connections`` so the connection cap and a graceful shutdown reach it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import asyncio
 import logging
 import re
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
 
 import httptools
 
@@ -35,9 +35,8 @@ from zaqarclient.server.http_limits import (
     url_too_long,
 )
 from zaqarclient.server.protocol import ServerRequest, ServerResponse
-
-if TYPE_CHECKING:
-    from zaqarclient.server.app import App
+from zaqarclient.server.serving import Serving
+from zaqarclient.server.ws.connection import WebSocketProtocol
 
 LOG = logging.getLogger("zaqarclient.server.http")
 
@@ -103,12 +102,9 @@ class HttpProtocol(asyncio.Protocol):
     connection may stay silent for ``idle_timeout``.
     """
 
-    def __init__(self, config: Any, server_state: Any, app_state: Any = None,
-                 _loop: asyncio.AbstractEventLoop | None = None) -> None:
-        self.config = config
-        self.server_state = server_state
-        self.app_state = app_state
-        self.core: App = config.app.app  # Config(app=AsgiApp(core))
+    def __init__(self, serving: Serving, _loop: asyncio.AbstractEventLoop | None = None) -> None:
+        self.serving = serving
+        self.core = serving.core
         self.may_block = self.core.may_block
         self.limits = Limits.of(self.core.config)
         self.loop = _loop or asyncio.get_event_loop()
@@ -142,8 +138,8 @@ class HttpProtocol(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
-        connections = self.server_state.connections
-        cap = self.config.limit_concurrency
+        connections = self.serving.connections
+        cap = self.serving.cap
         connections.add(self)
         self.last_active = self.loop.time()
         self._arm_timer(self.limits.idle_timeout)
@@ -152,7 +148,7 @@ class HttpProtocol(asyncio.Protocol):
             self._refuse(at_capacity(cap), linger=_CAPACITY_LINGER)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self.server_state.connections.discard(self)
+        self.serving.connections.discard(self)
         self._cancel_timer()
 
     def data_received(self, data: bytes) -> None:
@@ -390,24 +386,20 @@ class HttpProtocol(asyncio.Protocol):
             self.transport.close()
 
     def _is_websocket_upgrade(self) -> bool:
-        if self.config.ws_protocol_class is None:
-            return False
         tokens = {t.strip().lower() for t in self.headers.get("connection", "").split(",")}
         return "upgrade" in tokens and self.headers.get("upgrade", "").lower() == "websocket"
 
     def _upgrade(self) -> None:
-        """Replay the upgrade request into uvicorn's websocket protocol and hand it the socket."""
+        """Replay the upgrade request into the websocket protocol and hand it the socket."""
         assert self.transport is not None
         self._cancel_timer()
-        self.server_state.connections.discard(self)
+        self.serving.connections.discard(self)
         method = self.parser.get_method()
         replay = [method, b" ", self.url, b" HTTP/1.1\r\n"]
         for name, value in self.raw_headers:
             replay += (name, b": ", value, b"\r\n")
         replay.append(b"\r\n")
-        protocol = self.config.ws_protocol_class(
-            config=self.config, server_state=self.server_state, app_state=self.app_state
-        )
+        protocol = WebSocketProtocol(self.serving, self.loop)
         protocol.connection_made(self.transport)
         protocol.data_received(b"".join(replay))
         self.transport.set_protocol(protocol)

@@ -1,8 +1,9 @@
-"""Run an `App` under uvicorn in a background thread with fast start and stop.
+"""Serve an `App` on a background thread: one asyncio server, fast start and stop.
 
-uvicorn's own `serve()` polls for exit every 0.1 s and its `shutdown()`
-sleeps 0.1 s; here the loop is driven directly so a server starts and stops
-in a few milliseconds.
+The runner owns its asyncio server (``loop.create_server`` on a socket bound
+here) and the set of open connections (`Serving.connections`), so a server
+starts and stops in about a millisecond. Each accepted connection gets an
+`HttpProtocol`; a websocket upgrade hands it to the websocket protocol.
 """
 
 from __future__ import annotations
@@ -12,19 +13,19 @@ import contextlib
 import signal
 import socket
 import threading
-from typing import Any
-
-import uvicorn
 
 from zaqarclient.server.app import App
-from zaqarclient.server.asgi import AsgiApp
 from zaqarclient.server.http_limits import connection_cap
 from zaqarclient.server.http_protocol import HttpProtocol
 from zaqarclient.server.report import write_in_background
+from zaqarclient.server.serving import Serving
 from zaqarclient.server.state import Runtime
+from zaqarclient.server.ws.connection import LOG as WS_LOG
 
-#: Room for a websocket frame's action, headers and echo on top of the largest body.
-WS_ENVELOPE_BYTES = 65536
+#: Pending connections the kernel queues before they are accepted.
+BACKLOG = 2048
+#: How long in-flight answers get at shutdown before their connections are dropped.
+SHUTDOWN_GRACE = 0.05
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -41,18 +42,8 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _websocket_protocol(coalesce: bool) -> str | type[asyncio.Protocol]:
-    """uvicorn's public ``websockets-sansio`` protocol, or the opt-in coalescing one."""
-    if not coalesce:
-        return "websockets-sansio"
-    # The fast path subclasses an internal of uvicorn; it loads only when asked for.
-    from zaqarclient.server.ws.transport import protocol_class
-
-    return protocol_class()
-
-
 class ServerThread:
-    """uvicorn serving one App on a background thread."""
+    """One App served on a background thread (or on the main thread: `serve_forever`)."""
 
     def __init__(
         self, app: App, host: str = "127.0.0.1", port: int = 0, log_level: str = "warning"
@@ -67,7 +58,7 @@ class ServerThread:
         self._stop: asyncio.Event | None = None
         self._started = threading.Event()
         self._error: BaseException | None = None
-        self._server_state: Any = None
+        self._serving = Serving(app, connection_cap(app.config))
         self._report_signal = False
 
     @property
@@ -103,10 +94,9 @@ class ServerThread:
 
     def connections(self) -> list[tuple[str, str]]:
         """``(kind, peer)`` of every open connection: kind is ``http`` or ``websocket``."""
-        state = self._server_state
         found = []
-        for conn in list(state.connections if state is not None else ()):
-            transport = getattr(conn, "transport", None)
+        for conn in list(self._serving.connections):
+            transport = conn.transport
             peer = transport.get_extra_info("peername") if transport is not None else None
             where = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer)
             found.append(("http" if isinstance(conn, HttpProtocol) else "websocket", where))
@@ -119,29 +109,22 @@ class ServerThread:
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         self._loop = loop
-        limits = self.app.config
-        config = uvicorn.Config(
-            AsgiApp(self.app), lifespan="off", log_level=self._log_level, access_log=False,
-            http=HttpProtocol, ws=_websocket_protocol(limits.coalesce_websocket_writes),
-            log_config=None,
-            proxy_headers=False,  # a test server is reached directly; no X-Forwarded-* rewriting
-            limit_concurrency=connection_cap(limits),
-            timeout_keep_alive=max(1, int(limits.idle_timeout)),
-            # A websocket frame carries a request body plus its envelope.
-            ws_max_size=limits.body_limit() + WS_ENVELOPE_BYTES,
-        )
-        config.load()
-        server = uvicorn.Server(config)
-        server.lifespan = config.lifespan_class(config)
+        WS_LOG.setLevel(self._log_level.upper())
+        serving = self._serving
+
+        def protocol() -> HttpProtocol:
+            return HttpProtocol(serving, loop)
+
         try:
             self._stop = asyncio.Event()
-            loop.run_until_complete(server.startup(sockets=[self._sock]))
+            server = loop.run_until_complete(
+                loop.create_server(protocol, sock=self._sock, backlog=BACKLOG)
+            )
         except BaseException as exc:
             self._error = exc
             self._started.set()
             loop.close()
             return
-        self._server_state = server.server_state
         self.app.runtime = Runtime(loop, self.connections, url=self.url)
         if self._report_signal and hasattr(signal, "SIGUSR2"):
             loop.add_signal_handler(signal.SIGUSR2, self._on_report_signal)
@@ -154,23 +137,17 @@ class ServerThread:
             loop.run_until_complete(self._shutdown(server))
             loop.close()
 
-    async def _shutdown(self, server: Any) -> None:
-        server.should_exit = True
-        for srv in server.servers:
-            srv.close()
+    async def _shutdown(self, server: asyncio.Server) -> None:
+        """Stop accepting; idle connections close now, busy ones after their answer or 50 ms."""
+        server.close()
         self._sock.close()
-        for connection in list(server.server_state.connections):
+        connections = self._serving.connections
+        for connection in list(connections):
             connection.shutdown()
-        for _ in range(50):  # up to ~50 ms for in-flight responses
-            if not server.server_state.connections:
-                break
+        deadline = asyncio.get_running_loop().time() + SHUTDOWN_GRACE
+        while connections and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.001)
-        for task in list(server.server_state.tasks):
-            task.cancel()
-        for connection in list(server.server_state.connections):
-            transport = getattr(connection, "transport", None)
-            if transport is not None:
-                transport.abort()
+        for connection in list(connections):
+            if connection.transport is not None:
+                connection.transport.abort()
         await asyncio.sleep(0)
-
-

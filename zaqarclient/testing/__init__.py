@@ -1,6 +1,6 @@
 """Test helpers: the reference server as a context manager, and the zero-socket adapter.
 
-    with ReferenceServer() as server:          # uvicorn on a free loopback port
+    with ReferenceServer() as server:          # a free loopback port
         requests.get(server.url + "/v2/ping", headers=...)
         server.clock.advance(61)               # expire claims without sleeping
 
@@ -97,7 +97,7 @@ class ReferenceServer:
 
     def start(self) -> ReferenceServer:
         if not self.in_process and self._thread is None:
-            # uvicorn and its protocols load only for a server on a socket.
+            # The serving stack (httptools, websockets) loads only for a server on a socket.
             from zaqarclient.server.runner import ServerThread
 
             thread = ServerThread(self.app, self._host, self._port)
