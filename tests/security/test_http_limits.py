@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import time
 from collections.abc import Iterable, Iterator
@@ -155,20 +156,28 @@ def test_a_silent_connection_is_closed_after_the_idle_timeout(server: ReferenceS
         assert 0.5 < time.monotonic() - start < 2
 
 
-def test_connections_past_the_cap_are_told_so_and_the_server_recovers() -> None:
+def test_connections_past_the_cap_are_told_so_and_the_server_recovers(
+        caplog: pytest.LogCaptureFixture) -> None:
     config = Config(max_connections=5)
+    caplog.set_level(logging.WARNING, logger="zaqarclient.server.http")
     with ReferenceServer(config) as ref:
         port = int(ref.url.rsplit(":", 1)[1])
         held = [socket.create_connection(("127.0.0.1", port)) for _ in range(5)]
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=5) as extra:
-                extra.sendall(f"GET /v2/ping HTTP/1.1\r\n{HEAD}\r\n".encode())
-                data = b""
-                while chunk := extra.recv(65536):
-                    data += chunk
-            assert data.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
-            assert b"retry-after: 1" in data
-            assert b"The server has 5 open connections, its limit (max_connections)." in data
+            for _ in range(3):
+                with socket.create_connection(("127.0.0.1", port), timeout=5) as extra:
+                    extra.sendall(f"GET /v2/ping HTTP/1.1\r\n{HEAD}\r\n".encode())
+                    data = b""
+                    while chunk := extra.recv(65536):
+                        data += chunk
+                assert data.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
+                assert b"retry-after: 1" in data
+                assert b"The server has 5 open connections, its limit (max_connections)." in data
+            # The operator hears of it once, not once per refused connection.
+            notices = [r.getMessage() for r in caplog.records if "Refusing connections" in
+                       r.getMessage()]
+            assert notices == ["Refusing connections with 503: 5 open, the limit "
+                               "(max_connections); 1 refused since the last notice"]
         finally:
             for sock in held:
                 sock.close()

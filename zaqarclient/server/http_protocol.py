@@ -144,6 +144,7 @@ class HttpProtocol(asyncio.Protocol):
         self.last_active = self.loop.time()
         self._arm_timer(self.limits.idle_timeout)
         if cap is not None and len(connections) > cap:
+            self.serving.refused_at_cap(self.last_active)
             # Linger briefly: under a flood every refused socket still holds a descriptor.
             self._refuse(at_capacity(cap), linger=_CAPACITY_LINGER)
 

@@ -9,11 +9,18 @@ can list them, the cap can be enforced, and a shutdown can reach them all.
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from zaqarclient.server.app import App
+
+LOG = logging.getLogger("zaqarclient.server.http")
+
+#: Seconds between two log lines about refused connections: a flood of them must not
+#: become a flood of log lines.
+CAP_NOTICE_INTERVAL = 10.0
 
 #: Room for a websocket frame's action, headers and echo on top of the largest body.
 WS_ENVELOPE_BYTES = 65536
@@ -35,6 +42,19 @@ class Serving:
     core: App
     cap: int | None = None
     connections: set[Connection] = field(default_factory=set)
+    refused: int = 0  # connections refused at the cap since the last log line
+    _last_notice: float | None = None
+
+    def refused_at_cap(self, now: float) -> None:
+        """Count one connection refused at the cap; tell the operator, at most every 10 s."""
+        self.refused += 1
+        if self._last_notice is not None and now - self._last_notice < CAP_NOTICE_INTERVAL:
+            return
+        LOG.warning(
+            "Refusing connections with 503: %d open, the limit (max_connections); "
+            "%d refused since the last notice", self.cap, self.refused)
+        self._last_notice = now
+        self.refused = 0
 
     def ws_max_size(self) -> int:
         """The largest websocket message: a request body plus its envelope."""
