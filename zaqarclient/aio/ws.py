@@ -36,7 +36,7 @@ from zaqarclient.errors import ConnectionError, TimeoutError
 from zaqarclient.transport.contract import Headers, JSONValue, Result
 from zaqarclient.transport.redaction import redact_url
 from zaqarclient.transport.request import Request
-from zaqarclient.transport.timeouts import parse_timeout
+from zaqarclient.transport.timeouts import connect_and_read
 from zaqarclient.transport.ws import (
     ConnectionAuth,
     _no_connection_auth,
@@ -291,10 +291,7 @@ class AsyncWebsocketTransport:
     ) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.tls = tls or TLSOptions()
-        limits = parse_timeout(timeout)
-        self.connect_timeout, self.timeout = (
-            limits if isinstance(limits, tuple) else (limits, limits)
-        )
+        self.connect_timeout, self.timeout = connect_and_read(timeout)
         self.codec = Codec(ws_format)
         self._connection_auth = connection_auth
         self._project: str | None = None

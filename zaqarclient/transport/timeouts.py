@@ -26,3 +26,9 @@ def parse_timeout(value: object) -> Timeout:
     raise ConfigurationError(
         f"timeout must be a positive number of seconds or a (connect, read) pair, not {value!r}"
     )
+
+
+def connect_and_read(value: object) -> tuple[float, float]:
+    """:func:`parse_timeout` as a (connect, read) pair: one number serves both phases."""
+    limits = parse_timeout(value)
+    return limits if isinstance(limits, tuple) else (limits, limits)

@@ -32,7 +32,7 @@ from zaqarclient.transport.contract import Headers, JSONObject, JSONValue, Resul
 from zaqarclient.transport.error_mapper import error_from_result
 from zaqarclient.transport.redaction import redact_url
 from zaqarclient.transport.request import Request
-from zaqarclient.transport.timeouts import parse_timeout
+from zaqarclient.transport.timeouts import connect_and_read
 from zaqarclient.transport.ws_actions import build, read_reply
 from zaqarclient.transport.ws_codec import Codec
 from zaqarclient.transport.ws_connection import (
@@ -126,10 +126,7 @@ class WebsocketTransport:
     ) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.tls = tls or TLSOptions()
-        limits = parse_timeout(timeout)
-        self.connect_timeout, self.timeout = (
-            limits if isinstance(limits, tuple) else (limits, limits)
-        )
+        self.connect_timeout, self.timeout = connect_and_read(timeout)
         self.codec = Codec(ws_format)
         self.fast_frames = fast_frames
         self._connection_auth = connection_auth
