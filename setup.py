@@ -9,9 +9,9 @@ CLI_ENTRY_POINTS = runpy.run_path("zaqarclient/osc/entry_points.py")["ENTRY_POIN
 
 # Upper bounds at the next major where the SDK leans on a library's behaviour:
 # urllib3 (the HTTP transport's pool, timeouts and exceptions), requests (mounted
-# adapters and the pzc-style session), keystoneauth1 (the auth flow),
-# websocket-client (the websocket transport; its opt-in fast path touches internals).
-WEBSOCKET = ["websocket-client>=1.6,<2", "msgpack>=1.0"]
+# adapters and the pzc-style session), keystoneauth1 (the auth flow), websockets
+# (the websocket transport frames with its sans-I/O ClientProtocol).
+WEBSOCKET = ["websockets>=14,<18", "msgpack>=1.0"]
 # google-re2 evaluates the queue listing's user-supplied `name` regex in linear time.
 # httptools (HTTP parsing) and websockets (its sans-I/O ServerProtocol frames the
 # websocket API) carry the server's behaviour on the wire: capped below their next major.
@@ -19,13 +19,15 @@ SERVER = ["httptools>=0.6,<1", "websockets>=13,<18", "msgpack>=1.0", "google-re2
 CLI = ["osc-lib>=2.1.0", "cliff>=4.0"]
 # The asyncio API: aiohttp for HTTP (picked by measurement, benchmarks/aio_http_libs.py),
 # websockets for ws:// (its asyncio client; the frame codec comes with the websocket extra).
-AIO = ["aiohttp>=3.10", "websockets>=14", *WEBSOCKET]
+AIO = ["aiohttp>=3.10", *WEBSOCKET]
 # State report (oslo.reports) and tracing (osprofiler): imported only when used.
 OPERATOR = ["oslo.reports>=3.0", "osprofiler>=3.4"]
 # The notification bridge: oslo.messaging's listener (RabbitMQ through kombu), YAML rules.
 BRIDGE = ["oslo.messaging>=14.0", "PyYAML>=6.0"]
 TEST = [
     "pytest>=8",
+    # An independent websocket client for the server's tests (and TripleO's own calls).
+    "websocket-client>=1.6,<2",
     "pytest-xdist>=3.5",
     "requests-mock>=1.11",
     "ruff>=0.5",

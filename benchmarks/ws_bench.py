@@ -4,7 +4,6 @@ Each operation posts one small message through a ``Client`` (its pipeline and
 transport: auth headers, error mapping, the wire). Websocket: one connection,
 one thread, ``--window`` requests in flight (``Client.submit``). HTTP: the
 SDK's urllib3 transport (keep-alive pool), sequential and with threads.
-``--fast-frames`` turns on the websocket clients' opt-in frame fast path.
 
     python benchmarks/ws_bench.py                      # starts real Zaqar 23.0.1 (ws + wsgi)
     python benchmarks/ws_bench.py --ws-url ws://h:9000 --http-url http://h:8888
@@ -38,7 +37,6 @@ from zaqarclient.transport.contract import Result
 from zaqarclient.transport.request import Request
 
 Send = Callable[[Request], Result]
-FAST_FRAMES = False
 
 
 def _post(queue: str, n: int) -> Request:
@@ -47,8 +45,6 @@ def _post(queue: str, n: int) -> Request:
 
 def _client(url: str, **conf: object) -> Client:
     auth = {"backend": "noauth", "options": {"os_project_id": "bench-" + uuid.uuid4().hex[:8]}}
-    if url.startswith("ws"):
-        conf.setdefault("ws_fast_frames", FAST_FRAMES)
     return Client(url, version=2, conf={"auth_opts": auth, "retries": 0, **conf})
 
 
@@ -164,13 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rounds", type=int, default=5, help="rounds of every run; the median is reported"
     )
-    parser.add_argument(
-        "--fast-frames", action="store_true",
-        help="websocket clients use the opt-in frame fast path (ws_fast_frames)",
-    )
     args = parser.parse_args(argv)
-    global FAST_FRAMES
-    FAST_FRAMES = args.fast_frames
     command = ["python", sys.argv[0], *(sys.argv[1:] if argv is None else argv)]
     print("$ " + " ".join(command), flush=True)
     with ExitStack() as stack:

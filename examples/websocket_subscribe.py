@@ -4,7 +4,7 @@ Usage: python examples/websocket_subscribe.py [URL]   (default http://127.0.0.1:
 
 An ``http://`` URL is turned into the matching ``ws://`` one. The same
 Client methods work over a websocket; ``subscribe()`` is websocket-only.
-Needs the ``websocket`` extra (websocket-client).
+Needs the ``websocket`` extra (websockets, msgpack).
 """
 
 from __future__ import annotations

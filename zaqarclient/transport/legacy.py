@@ -156,7 +156,7 @@ class LegacyWebsocketTransport(BaseTransport):
         self._lock = threading.Lock()
 
     def _connection(self, endpoint: str) -> tuple[WebsocketTransport, Pipeline]:
-        # websocket-client is an optional extra; get_transport() checked it is there.
+        # websockets is an optional extra; get_transport() checked it is there.
         from zaqarclient.transport.ws import WebsocketTransport
 
         with self._lock:
@@ -243,10 +243,10 @@ def get_transport(
         if str(version).lstrip("v") not in ("2", "2.0"):
             raise DriverLoadFailure(name, "Zaqar's websocket API exists only for API v2")
         try:
-            import websocket  # noqa: F401  # the optional ``websocket`` extra
+            import websockets  # noqa: F401  # the optional ``websocket`` extra
         except ImportError as exc:
             raise DriverLoadFailure(
-                name, "websocket-client is not installed: pip install 'zaqarclient[websocket]'"
+                name, "websockets is not installed: pip install 'zaqarclient[websocket]'"
             ) from exc
     return cls(options, version)
 

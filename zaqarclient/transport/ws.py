@@ -21,6 +21,7 @@ token, which Zaqar reads only from ``authenticate``; ``URL-Methods`` and
 from __future__ import annotations
 
 import concurrent.futures
+import ssl
 import threading
 import uuid
 from collections.abc import Callable, Generator, Mapping
@@ -41,7 +42,6 @@ from zaqarclient.transport.ws_connection import (
     CORRELATION_HEADER,
     Reply,
     WsConnection,
-    ssl_options,
 )
 
 #: Headers a connection carries once (in ``authenticate``), never in an envelope.
@@ -110,8 +110,7 @@ class WebsocketTransport:
     ``ws_format`` is ``"json"`` (text frames, the default) or ``"msgpack"``
     (binary frames). ``timeout`` is as for HTTP: seconds, or a (connect,
     per-request) pair. ``connection_auth`` is the auth backend's
-    ``connection_flow``. ``fast_frames`` turns on the opt-in frame path of
-    :mod:`~zaqarclient.transport.ws_fastpath`.
+    ``connection_flow``.
     """
 
     def __init__(
@@ -122,13 +121,12 @@ class WebsocketTransport:
         connection_auth: ConnectionAuth = _no_connection_auth,
         timeout: object = None,
         ws_format: str | None = None,
-        fast_frames: bool = False,
     ) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.tls = tls or TLSOptions()
         self.connect_timeout, self.timeout = connect_and_read(timeout)
         self.codec = Codec(ws_format)
-        self.fast_frames = fast_frames
+        self._ssl_context: ssl.SSLContext | None = None
         self._connection_auth = connection_auth
         self._project: str | None = None
         self._conn: WsConnection | None = None
@@ -251,10 +249,9 @@ class WebsocketTransport:
             self.endpoint + "/",
             self.codec,
             connect_timeout=self.connect_timeout,
-            sslopt=ssl_options(self.tls.verify, self.tls.cert),
+            ssl_context=self._tls_context(),
             on_push=self._on_push,
             on_close=self._on_close,
-            fast_frames=self.fast_frames,
         )
         try:
             self._authenticate(conn, self._connection_auth(renew=renew))
@@ -262,6 +259,14 @@ class WebsocketTransport:
             conn.close()
             raise
         return conn
+
+    def _tls_context(self) -> ssl.SSLContext | None:
+        """The TLS settings as a context, built once (wss:// only)."""
+        if not self.endpoint.startswith("wss:"):
+            return None
+        if self._ssl_context is None:
+            self._ssl_context = self.tls.ssl_context()
+        return self._ssl_context
 
     def _authenticate(self, conn: WsConnection, flow: ConnectionFlow) -> None:
         """Run the connection flow: ``authenticate`` until it is accepted or the flow gives up."""

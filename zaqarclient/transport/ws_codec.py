@@ -11,9 +11,12 @@ import json
 from typing import Any
 
 import msgpack
-from websocket import ABNF
 
 from zaqarclient.errors import ConfigurationError
+
+#: RFC 6455 opcodes of the two data frames.
+OPCODE_TEXT = 0x1
+OPCODE_BINARY = 0x2
 
 FORMATS = ("json", "msgpack")
 # One encoder for every frame: ``json.dumps`` with ``separators`` builds a new one per call.
@@ -28,7 +31,7 @@ class Codec:
         if fmt not in FORMATS:
             raise ConfigurationError(f"ws_format must be one of {FORMATS}, not {fmt!r}")
         self.format = fmt
-        self.opcode = ABNF.OPCODE_BINARY if fmt == "msgpack" else ABNF.OPCODE_TEXT
+        self.opcode = OPCODE_BINARY if fmt == "msgpack" else OPCODE_TEXT
 
     def encode(self, envelope: Any) -> bytes:
         """The frame payload for ``envelope``."""
@@ -40,7 +43,7 @@ class Codec:
     @staticmethod
     def decode(opcode: int, data: bytes | str) -> Any:
         """The value carried by a received frame (by its opcode, not our format)."""
-        if opcode == ABNF.OPCODE_BINARY:
+        if opcode == OPCODE_BINARY:
             if isinstance(data, str):
                 data = data.encode("latin-1")
             return msgpack.unpackb(data, raw=False)

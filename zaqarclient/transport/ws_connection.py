@@ -1,5 +1,10 @@
 """One websocket connection: a writer lock, a reader thread and correlated replies.
 
+The frames are websockets' sans-I/O :class:`~websockets.client.ClientProtocol`
+(public API: bytes in, events and bytes out) over a plain blocking socket,
+which the reader thread reads 64 KiB at a time, so a burst of replies costs
+one ``recv`` rather than three per frame.
+
 Every request carries a correlation id in its envelope headers; Zaqar echoes
 the request headers back in ``response.request.headers``, so the reader
 thread hands each reply to the future waiting for that id. Frames without a
@@ -15,15 +20,20 @@ import concurrent.futures
 import contextlib
 import json
 import logging
+import socket
 import ssl
 import threading
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
-import websocket
+from websockets.client import ClientProtocol
+from websockets.exceptions import InvalidStatus, WebSocketException
+from websockets.frames import CloseCode, Frame, Opcode
+from websockets.protocol import State
+from websockets.uri import parse_uri
 
 from zaqarclient.errors import ConnectionError, TimeoutError
-from zaqarclient.transport import ws_fastpath
+from zaqarclient.transport.proxy_tunnel import open_tunnel, proxy_for
 from zaqarclient.transport.redaction import redact_body, redact_headers, redact_url
 from zaqarclient.transport.ws_codec import Codec
 
@@ -36,23 +46,12 @@ AUTH_KEY = "authenticate"
 #: Close code Zaqar sends when the Keystone token expires.
 AUTH_EXPIRED = 4003
 _LOG_LIMIT = 2048
+#: The largest frame accepted from Zaqar (a page of 20 messages of 256 KiB fits).
+MAX_FRAME = 16 * 1024 * 1024
+_READ_SIZE = 65536
 
 Reply = dict[str, Any]
 Convert = Callable[[Reply], Any]
-
-
-def ssl_options(verify: bool | str, cert: str | tuple[str, str] | None) -> dict[str, Any]:
-    """websocket-client ``sslopt`` from the auth backend's TLS settings."""
-    options: dict[str, Any] = {}
-    if verify is False:
-        options.update(cert_reqs=ssl.CERT_NONE, check_hostname=False)
-    elif isinstance(verify, str):
-        options["ca_certs"] = verify
-    if isinstance(cert, tuple):
-        options.update(certfile=cert[0], keyfile=cert[1])
-    elif cert:
-        options["certfile"] = cert
-    return options
 
 
 def loggable(envelope: Any) -> str:
@@ -128,13 +127,51 @@ def _settle(
         pass
 
 
+def open_socket(url: str, timeout: float, ssl_context: ssl.SSLContext | None) -> socket.socket:
+    """A connected socket for websocket ``url`` (through the environment's proxy; TLS for wss)."""
+    uri = parse_uri(url)
+    proxy = proxy_for(url)
+    if proxy is not None:
+        sock = open_tunnel(uri.host, uri.port, proxy, timeout)
+    else:
+        sock = socket.create_connection((uri.host, uri.port), timeout=timeout)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    if not uri.secure:
+        return sock
+    context = ssl_context or ssl.create_default_context()
+    try:
+        return context.wrap_socket(sock, server_hostname=uri.host)
+    except BaseException:
+        sock.close()
+        raise
+
+
+def _connect_error(url: str, timeout: float, exc: BaseException) -> ConnectionError:
+    """What failing to open the websocket (socket, TLS, handshake) is, typed."""
+    where = redact_url(url)
+    if isinstance(exc, ssl.SSLError):
+        return ConnectionError(f"TLS error talking to Zaqar: {exc}", url=where, request_sent=False)
+    if isinstance(exc, builtins.TimeoutError):
+        return TimeoutError(
+            f"Zaqar did not accept the websocket within {timeout}s", url=where,
+            request_sent=False,
+        )
+    if isinstance(exc, InvalidStatus):
+        response = exc.response
+        detail = f"the websocket handshake was answered {response.status_code} " \
+                 f"{response.reason_phrase}"
+    else:
+        detail = str(exc) or type(exc).__name__
+    return ConnectionError(f"Cannot connect to Zaqar at {where}: {detail}", url=where,
+                           request_sent=False)
+
+
 class WsConnection:
     """A live websocket to Zaqar; use :meth:`call` from any thread.
 
     ``on_push`` receives pushed frames (on the reader thread: keep it
     short); ``on_close`` runs once when the connection ends, with the close
-    code if the server sent one. ``fast_frames`` turns on the opt-in frame
-    reading and writing of :mod:`zaqarclient.transport.ws_fastpath`.
+    code if the server sent one.
     """
 
     def __init__(
@@ -143,10 +180,9 @@ class WsConnection:
         codec: Codec,
         *,
         connect_timeout: float,
-        sslopt: Mapping[str, Any] | None = None,
+        ssl_context: ssl.SSLContext | None = None,
         on_push: Callable[[Any], None] | None = None,
         on_close: Callable[[WsConnection], None] | None = None,
-        fast_frames: bool = False,
     ) -> None:
         self.url = url
         self.codec = codec
@@ -157,41 +193,47 @@ class WsConnection:
         # key -> (future, convert): the future gets ``convert(reply)`` (or what it raised).
         self._pending: dict[str, tuple[concurrent.futures.Future[Any], Convert | None]] = {}
         self._lock = threading.Lock()
+        # Held while the protocol state changes and its bytes are written (writers and
+        # the reader, whose pongs and close replies go out on the same socket).
+        self._wire_lock = threading.Lock()
         self._alive = False
+        self._early: list[Frame] = []
+        self._protocol = ClientProtocol(parse_uri(url), max_size=MAX_FRAME)
+        self._send_frame = (self._protocol.send_binary if codec.format == "msgpack"
+                            else self._protocol.send_text)
         try:
-            # websocket-client validates text frames with a pure-Python UTF-8 state
-            # machine (half the reader's CPU time); the reader checks them with
-            # ``bytes.decode`` instead, with the same outcome for bad frames.
-            self._ws = websocket.create_connection(
-                url,
-                timeout=connect_timeout,
-                sslopt=dict(sslopt or {}),
-                enable_multithread=True,
-                skip_utf8_validation=True,
-            )
-        except ssl.SSLError as exc:
-            raise ConnectionError(
-                f"TLS error talking to Zaqar: {exc}", url=redact_url(url), request_sent=False
-            ) from exc
-        except (OSError, websocket.WebSocketException) as exc:
-            if isinstance(exc, (builtins.TimeoutError, websocket.WebSocketTimeoutException)):
-                raise TimeoutError(
-                    f"Zaqar did not accept the websocket within {connect_timeout}s",
-                    url=redact_url(url), request_sent=False,
-                ) from exc
-            raise ConnectionError(
-                f"Cannot connect to Zaqar at {redact_url(url)}: {exc}", url=redact_url(url),
-                request_sent=False,
-            ) from exc
-        self._ws.settimeout(None)
-        self._fast_frames = fast_frames
-        if fast_frames:
-            ws_fastpath.read_ahead(self._ws)
+            self._sock = open_socket(url, connect_timeout, ssl_context)
+        except (OSError, WebSocketException) as exc:
+            raise _connect_error(url, connect_timeout, exc) from exc
+        try:
+            self._handshake()
+        except (OSError, WebSocketException) as exc:
+            self._sock.close()
+            raise _connect_error(url, connect_timeout, exc) from exc
+        self._sock.settimeout(None)
         self._alive = True
         self._reader = threading.Thread(
             target=self._read_loop, name="zaqarclient-ws-reader", daemon=True
         )
         self._reader.start()
+
+    def _handshake(self) -> None:
+        protocol = self._protocol
+        protocol.send_request(protocol.connect())
+        self._flush()
+        while protocol.state is State.CONNECTING:
+            data = self._sock.recv(_READ_SIZE)
+            if data:
+                protocol.receive_data(data)
+            else:
+                protocol.receive_eof()
+                break
+        if protocol.handshake_exc is not None:
+            raise protocol.handshake_exc
+        if protocol.state is not State.OPEN:
+            raise ConnectionError("the server closed the connection during the handshake")
+        # Frames that came with the handshake's answer are handled by the reader.
+        self._early = [event for event in protocol.events_received() if isinstance(event, Frame)]
 
     @property
     def alive(self) -> bool:
@@ -246,29 +288,45 @@ class WsConnection:
         if LOG.isEnabledFor(logging.DEBUG):
             LOG.debug("WS SEND %s %s", redact_url(self.url), loggable(envelope))
         try:
-            if self._fast_frames:
-                ws_fastpath.write(self._ws, payload, self.codec.opcode)
-            else:
-                self._ws.send(payload, self.codec.opcode)
-        except (OSError, websocket.WebSocketException) as exc:
+            with self._wire_lock:
+                self._send_frame(payload)
+                self._flush()
+        except (OSError, WebSocketException) as exc:
             self._drop(None, f"send failed: {type(exc).__name__}")
             raise self._dropped_error(request_sent=False) from exc
+
+    def _flush(self) -> None:
+        """Write what the protocol has to send (the caller holds the wire lock)."""
+        chunks = self._protocol.data_to_send()
+        if not chunks:
+            return
+        data = b"".join(chunks)
+        if data:
+            self._sock.sendall(data)
+        if chunks[-1] == b"":  # the protocol is done writing: half-close
+            with contextlib.suppress(OSError):
+                self._sock.shutdown(socket.SHUT_WR)
 
     # -- lifecycle ----------------------------------------------------------
 
     def close(self) -> None:
         """Send a close frame, stop the reader and fail pending calls."""
         if self._alive:
-            with contextlib.suppress(OSError, websocket.WebSocketException):
-                self._ws.send_close()
+            with contextlib.suppress(OSError, WebSocketException), self._wire_lock:
+                self._protocol.send_close(CloseCode.NORMAL_CLOSURE)
+                self._flush()
         if threading.current_thread() is not self._reader:
             self._reader.join(1.0)
-        self._ws.shutdown()  # type: ignore[no-untyped-call]
+        self._shutdown()
         self._drop(None, "closed by the client")
 
     def abort(self) -> None:
         """Cut the socket without a close handshake (tests simulate network loss with it)."""
-        self._ws.abort()  # type: ignore[no-untyped-call]
+        self._shutdown()
+
+    def _shutdown(self) -> None:
+        with contextlib.suppress(OSError):
+            self._sock.shutdown(socket.SHUT_RDWR)
 
     def _dropped_error(self, *, request_sent: bool = True) -> ConnectionError:
         detail = (
@@ -300,36 +358,51 @@ class WsConnection:
     # -- reader thread ------------------------------------------------------
 
     def _read_loop(self) -> None:
-        code: int | None = None
         reason = "connection lost"
+        code: int | None = None
         try:
-            while True:
-                opcode, frame = self._ws.recv_data_frame(True)
-                if opcode == websocket.ABNF.OPCODE_CLOSE:
-                    data = frame.data or b""
-                    if len(data) >= 2:
-                        code = int.from_bytes(data[:2], "big")
-                        reason = data[2:].decode("utf-8", "replace")
+            frames, self._early = self._early, []
+            ended = self._handle_frames(frames)
+            while ended is None:
+                data = self._sock.recv(_READ_SIZE)
+                with self._wire_lock:
+                    if data:
+                        self._protocol.receive_data(data)
                     else:
-                        reason = "closed by the server"
-                    break
-                if opcode == websocket.ABNF.OPCODE_TEXT:
-                    try:
-                        text = frame.data.decode("utf-8")
-                    except UnicodeDecodeError:
-                        raise websocket.WebSocketPayloadException(
-                            f"cannot decode: {frame.data!r}"
-                        ) from None
-                    self._dispatch(opcode, text)
-                elif opcode == websocket.ABNF.OPCODE_BINARY:
-                    self._dispatch(opcode, frame.data)
-        except (OSError, websocket.WebSocketException, ValueError) as exc:
+                        self._protocol.receive_eof()
+                    # Once open, the protocol's only events are frames.
+                    events = cast(list[Frame], self._protocol.events_received())
+                    self._flush()  # pongs, the close reply
+                ended = self._handle_frames(events)
+                if ended is None and (not data or self._protocol.parser_exc is not None):
+                    error = self._protocol.parser_exc
+                    ended = (None, f"connection lost: {error}" if error else reason)
+            code, reason = ended
+        except (OSError, WebSocketException) as exc:
             reason = f"connection lost: {type(exc).__name__}"
         finally:
-            # The close handshake is done (websocket-client answered it):
-            # release the socket so the server is not left waiting for EOF.
-            self._ws.shutdown()  # type: ignore[no-untyped-call]
+            self._shutdown()
+            self._sock.close()
             self._drop(code, reason)
+
+    def _handle_frames(self, frames: list[Frame]) -> tuple[int | None, str] | None:
+        """Dispatch data frames; (close code, reason) once the connection is ending."""
+        for frame in frames:
+            opcode = frame.opcode
+            if opcode is Opcode.TEXT:
+                try:
+                    text = bytes(frame.data).decode("utf-8")
+                except UnicodeDecodeError:
+                    return None, "connection lost: a text frame was not UTF-8"
+                self._dispatch(opcode, text)
+            elif opcode is Opcode.BINARY:
+                self._dispatch(opcode, bytes(frame.data))
+            elif opcode is Opcode.CLOSE:
+                received = self._protocol.close_rcvd
+                if received is None or received.code == CloseCode.NO_STATUS_RCVD:
+                    return None, "closed by the server"
+                return int(received.code), received.reason
+        return None
 
     def _dispatch(self, opcode: int, data: bytes | str) -> None:
         frame = read_frame(self.codec, opcode, data, self.url)

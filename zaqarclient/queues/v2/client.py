@@ -221,8 +221,9 @@ class Client(ClientBase):
     session. Extra ``conf`` keys: ``timeout`` (seconds or (connect, read)),
     ``retries`` (a count, a dict of :class:`RetryPolicy` fields or a policy),
     ``headers`` (sent with every request), ``pool_size``, ``ws_format``
-    (``json`` or ``msgpack``), and the opt-in fast paths ``one_write`` and
-    ``ws_fast_frames``. ``transport`` replaces the transport the URL would
+    (``json`` or ``msgpack``), and the opt-in fast path ``one_write``
+    (``ws_fast_frames`` is accepted and ignored: the websocket frames no longer
+    need a fast path). ``transport`` replaces the transport the URL would
     get (``InProcessTransport`` for zero-socket tests, a test double...).
     """
 
@@ -268,7 +269,7 @@ class Client(ClientBase):
 
     def _make_transport(self, api_url: str) -> Transport:
         if self._websocket:
-            # websocket-client is the optional ``websocket`` extra: only ws:// clients need it.
+            # websockets is the optional ``websocket`` extra: only ws:// clients need it.
             from zaqarclient.transport.ws import WebsocketTransport
 
             return WebsocketTransport(
@@ -277,7 +278,6 @@ class Client(ClientBase):
                 connection_auth=self._auth.connection_flow,
                 timeout=self.conf.get("timeout"),
                 ws_format=self.conf.get("ws_format"),
-                fast_frames=bool(self.conf.get("ws_fast_frames")),
             )
         return HttpTransport(
             api_url,
@@ -366,7 +366,7 @@ class Client(ClientBase):
         notifications whose body matches; it runs in the client, since Zaqar
         has no subscription filters.
         """
-        # ws_subscribe needs websocket-client (the optional ``websocket`` extra).
+        # ws_subscribe needs websockets (the optional ``websocket`` extra).
         from zaqarclient.queues.v2.ws_subscribe import subscribe
 
         return subscribe(self, queue, ttl, options=options, callback=callback, filter=filter)
