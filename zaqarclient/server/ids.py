@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import threading
@@ -32,13 +33,29 @@ def normalize_oid(value: str) -> str | None:
     return None
 
 
+# A client sends the same Client-ID with every request: parsing it once per
+# distinct value (bounded, so a flood of new ids only churns the cache).
+@functools.lru_cache(maxsize=4096)
+def uuid_hex(text: str) -> str | None:
+    """The UUID ``text`` spells, as 32 hex digits; None when it is not a UUID."""
+    try:
+        return uuid.UUID(text).hex
+    except ValueError:
+        return None
+
+
 def client_key(client_id: str) -> str:
     """Client-IDs compare as UUID values when they parse as UUIDs."""
-    try:
-        return uuid.UUID(client_id).hex
-    except ValueError:
-        return client_id
+    return uuid_hex(client_id) or client_id
+
+
+_VARIANT = "89ab"
 
 
 def request_id() -> str:
-    return "req-" + str(uuid.uuid4())
+    """``req-`` and a random (version 4) UUID, as oslo.context makes them."""
+    digits = os.urandom(16).hex()
+    # uuid.uuid4() costs twice this: the same 122 random bits, with the version and
+    # variant digits set by hand.
+    return (f"req-{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-"
+            f"{_VARIANT[int(digits[16], 16) & 3]}{digits[17:20]}-{digits[20:]}")

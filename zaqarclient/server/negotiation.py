@@ -78,7 +78,8 @@ def _safe_quality(accept: str, media: str) -> float:
 
 def accepts_json(accept: str | None) -> bool:
     """Whether an Accept header admits application/json (missing counts as yes)."""
-    return not accept or accept == "*/*" or _safe_quality(accept, JSON_CT) > 0
+    return (not accept or accept == JSON_CT or accept == "*/*"
+            or _safe_quality(accept, JSON_CT) > 0)
 
 
 def error_media(accept: str | None) -> str | None:

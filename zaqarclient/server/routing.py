@@ -70,14 +70,18 @@ class Router:
         self.client_id_header = client_id_header
         self.hooks = hooks
         self.routes: list[Route] = []
+        # Routes by the number of "/" in their template: a variable never spans a
+        # "/", so only routes of the path's depth can match it (in table order).
+        self._by_depth: dict[int, list[Route]] = {}
 
     def route(self, template: str) -> Route:
         route = Route(self.prefix + template)
         self.routes.append(route)
+        self._by_depth.setdefault(route.template.count("/"), []).append(route)
         return route
 
     def match(self, path: str) -> tuple[Route, dict[str, str]] | None:
-        for route in self.routes:
+        for route in self._by_depth.get(path.count("/"), ()):
             found = route.pattern.match(path)
             if found is not None:
                 return route, found.groupdict()

@@ -26,7 +26,7 @@ from requests.adapters import BaseAdapter, HTTPAdapter
 from zaqarclient.server.app import App
 from zaqarclient.server.protocol import ServerRequest, ServerResponse
 from zaqarclient.transport.contract import Headers, Result
-from zaqarclient.transport.http_wire import HttpWire
+from zaqarclient.transport.http_wire import HttpWire, ReplyHeaders
 from zaqarclient.transport.request import Request
 from zaqarclient.transport.routes import Api
 
@@ -54,7 +54,7 @@ class InProcessTransport:
         call = self.wire.call(request, headers)
         served = serve(self.app, call.method, call.url, call.headers, call.body or b"")
         return self.wire.result(
-            request, call, served.status, urllib3.HTTPHeaderDict(served.headers), served.body
+            request, call, served.status, ReplyHeaders.from_pairs(served.headers), served.body
         )
 
     def describe(self, request: Request) -> str:

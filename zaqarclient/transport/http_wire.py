@@ -11,7 +11,7 @@ adapter, the in-process reference server): :class:`HttpWire` turns a
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
@@ -76,6 +76,34 @@ def marker_of(href: str) -> str | None:
     """The ``marker`` query parameter of an href."""
     values = parse_qs(urlsplit(href).query).get("marker")
     return values[0] if values else None
+
+
+class ReplyHeaders(dict[str, str]):
+    """A reply's headers keyed by lower-case name; lookups ignore case.
+
+    What a transport without an HTTP library of its own (the in-process
+    server) hands a result, at a fraction of ``urllib3.HTTPHeaderDict``'s cost.
+    """
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> ReplyHeaders:
+        """Headers from (name, value) pairs; repeated names join with ``", "`` (RFC 9110)."""
+        headers = cls()
+        for name, value in pairs:
+            key = name.lower()
+            known = dict.get(headers, key)
+            dict.__setitem__(headers, key, value if known is None else f"{known}, {value}")
+        return headers
+
+    def __getitem__(self, name: str) -> str:
+        return dict.__getitem__(self, name.lower())
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and dict.__contains__(self, name.lower())
+
+    def get(self, name: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        """The value of header ``name`` (any case), or ``default``."""
+        return dict.get(self, name.lower(), default)
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 from zaqarclient.server.config import Config
 from zaqarclient.server.domain.errors import ValidationFailed
+from zaqarclient.server.ids import uuid_hex
 
 # Same pattern as Zaqar, `$` included (it also accepts one trailing newline).
 NAME_RE = re.compile(r"^[a-zA-Z0-9_\-.]+$")
@@ -43,8 +44,10 @@ def check_queue_identification(name: str, project: str, config: Config) -> None:
 def check_client_id(client_id: str, config: Config) -> None:
     """A Client-ID in the configured format: a UUID (``strict``) or of bounded length (``off``)."""
     if config.client_id_uuid_safe == "strict":
+        if uuid_hex(client_id) is not None:
+            return
         try:
-            uuid.UUID(client_id)
+            uuid.UUID(client_id)  # for its error text
         except ValueError as exc:
             raise ValidationFailed(str(exc)) from None
     elif not config.min_length_client_id <= len(client_id) <= config.max_length_client_id:
