@@ -130,10 +130,12 @@ class _Wire(asyncio.Protocol):
 class AsyncWsConnection:
     """One open websocket: writes from any task, replies settled by correlation id."""
 
-    def __init__(self, url: str, codec: Codec, on_push: Callable[[JSONValue], None]) -> None:
+    def __init__(self, url: str, codec: Codec, on_push: Callable[[JSONValue], None],
+                 on_lost: Callable[[AsyncWsConnection], None] | None = None) -> None:
         self.url = url
         self.codec = codec
         self._on_push = on_push
+        self._on_lost_hook = on_lost
         self._pending: dict[str, asyncio.Future[Reply]] = {}
         self.alive = False
         self.close_code: int | None = None
@@ -223,6 +225,8 @@ class AsyncWsConnection:
         if not self._lost.done():
             self._lost.set_result(None)
         self._fail_pending()
+        if self._on_lost_hook is not None:
+            self._on_lost_hook(self)
 
     def _on_event(self, event: Any) -> None:
         if isinstance(event, Response):
@@ -300,6 +304,7 @@ class AsyncWebsocketTransport:
         self._closed = False
         self._renew = False
         self._push_handlers: list[Callable[[JSONValue], None]] = []
+        self._drop_hooks: list[Callable[[], None]] = []
 
     async def handle(self, request: Request, headers: Headers) -> Result:
         """Run ``request`` as its action; the reply as a result (any status)."""
@@ -331,6 +336,13 @@ class AsyncWebsocketTransport:
         conn, self._conn = self._conn, None
         if conn is not None:
             await conn.close()
+        for hook in list(self._drop_hooks):
+            hook()
+
+    @property
+    def closed(self) -> bool:
+        """True after :meth:`close`: the transport never reconnects again."""
+        return self._closed
 
     @property
     def connected(self) -> bool:
@@ -345,6 +357,18 @@ class AsyncWebsocketTransport:
         """Stop calling ``handler``."""
         if handler in self._push_handlers:
             self._push_handlers.remove(handler)
+
+    def add_drop_hook(self, on_drop: Callable[[], None]) -> None:
+        """Call ``on_drop()`` when the live connection is lost, and when the transport closes.
+
+        (After a close :attr:`closed` is true: nothing will reconnect.)
+        """
+        self._drop_hooks.append(on_drop)
+
+    def remove_drop_hook(self, on_drop: Callable[[], None]) -> None:
+        """Stop calling ``on_drop``."""
+        if on_drop in self._drop_hooks:
+            self._drop_hooks.remove(on_drop)
 
     async def connection(self) -> AsyncWsConnection:
         """The live connection, opened (and authenticated) if needed."""
@@ -366,7 +390,7 @@ class AsyncWebsocketTransport:
 
     async def _open(self) -> AsyncWsConnection:
         url = self.endpoint + "/"
-        conn = AsyncWsConnection(url, self.codec, self._on_push)
+        conn = AsyncWsConnection(url, self.codec, self._on_push, self._on_conn_lost)
         try:
             await conn.open(ws_ssl(url, self.tls), self.connect_timeout)
         except ConnectionError:
@@ -405,3 +429,11 @@ class AsyncWebsocketTransport:
     def _on_push(self, frame: JSONValue) -> None:
         for handler in list(self._push_handlers):
             handler(frame)
+
+    def _on_conn_lost(self, conn: AsyncWsConnection) -> None:
+        # Only the live connection's loss concerns the hooks: one that failed while
+        # opening was never handed out, and close() tells the hooks itself.
+        if conn is not self._conn or self._closed:
+            return
+        for hook in list(self._drop_hooks):
+            hook()
