@@ -10,7 +10,9 @@ transport's rules (:func:`~zaqarclient.transport.ws_actions.build`,
 exchange of :func:`~zaqarclient.transport.ws.authentication`, the frame
 codec); this module only does the asyncio I/O, on the sans-IO protocol of
 ``websockets`` (frames written in one turn of the loop leave in one write). Frames without a request
-are pushed notifications, handed to the push handlers.
+are pushed notifications, handed to the push handlers. As the sync
+transport, it connects through the environment's proxy (an HTTP CONNECT
+tunnel: :mod:`zaqarclient.aio.proxy`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from websockets.frames import Frame, Opcode
 from websockets.http11 import Response
 from websockets.uri import parse_uri
 
+from zaqarclient.aio.proxy import Proxy, open_tunnel, proxy_for
 from zaqarclient.auth.base import TLSOptions
 from zaqarclient.errors import ConnectionError, TimeoutError
 from zaqarclient.transport.contract import Headers, JSONValue, Result
@@ -147,18 +150,52 @@ class AsyncWsConnection:
         self._parts: list[bytes] = []
         self._text = True
 
-    async def open(self, ssl_context: ssl.SSLContext | None, timeout: float) -> None:
-        """Connect and run the opening handshake (within ``timeout`` seconds)."""
+    async def open(self, ssl_context: ssl.SSLContext | None, timeout: float,
+                   proxy: Proxy | None = None) -> None:
+        """Connect (through ``proxy`` if given) and run the opening handshake.
+
+        Each of the two steps gets ``timeout`` seconds.
+        """
         uri = parse_uri(self.url)
         loop = asyncio.get_running_loop()
-        await asyncio.wait_for(loop.create_connection(
-            lambda: self._wire, uri.host, uri.port, ssl=ssl_context,
-            server_hostname=uri.host if ssl_context else None,
-        ), timeout)
+        if proxy is None:
+            await asyncio.wait_for(loop.create_connection(
+                lambda: self._wire, uri.host, uri.port, ssl=ssl_context,
+                server_hostname=uri.host if ssl_context else None,
+            ), timeout)
+        else:
+            await asyncio.wait_for(
+                self._tunnel(proxy, uri.host, uri.port, ssl_context, timeout), timeout)
         self._protocol.send_request(self._protocol.connect())
         self._wire.flush()
         await asyncio.wait_for(asyncio.shield(self._handshake), timeout)
         self.alive = True
+
+    async def _tunnel(self, proxy: Proxy, host: str, port: int,
+                      ssl_context: ssl.SSLContext | None, timeout: float) -> None:
+        """Reach ``host:port`` through ``proxy`` (CONNECT), TLS over it for wss, then the wire."""
+        raw, early = await open_tunnel(proxy, host, port, redact_url(self.url))
+        try:
+            if ssl_context is None:
+                raw.set_protocol(self._wire)
+                self._wire.connection_made(raw)
+                if early:  # the server spoke first: not before our handshake, but keep it
+                    self._wire.data_received(early)
+                raw.resume_reading()
+                return
+            if early:
+                raise ConnectionError(
+                    "the proxy's tunnel sent data before the TLS handshake",
+                    url=redact_url(self.url), request_sent=False)
+            tls = await asyncio.get_running_loop().start_tls(
+                raw, self._wire, ssl_context, server_hostname=host,
+                ssl_handshake_timeout=timeout)
+            assert isinstance(tls, asyncio.Transport)
+            # start_tls hands the TLS transport back without telling the protocol.
+            self._wire.connection_made(tls)
+        except BaseException:
+            raw.abort()
+            raise
 
     async def call(self, key: str, envelope: Mapping[str, Any], timeout: float) -> Reply:
         """Send ``envelope`` and await the reply correlated by ``key`` (up to ``timeout`` s)."""
@@ -281,7 +318,9 @@ class AsyncWebsocketTransport:
     Options as for the sync :class:`~zaqarclient.transport.ws.WebsocketTransport`:
     ``ws_format`` (``json`` or ``msgpack``), ``timeout`` (seconds, or a
     (connect, per-request) pair) and ``connection_auth`` (the auth
-    backend's ``connection_flow``).
+    backend's ``connection_flow``). As the sync transport, it goes through
+    the proxy the environment names (``http_proxy`` for ws, ``https_proxy``
+    for wss, unless ``no_proxy`` covers the host), read once, here.
     """
 
     def __init__(
@@ -297,6 +336,7 @@ class AsyncWebsocketTransport:
         self.tls = tls or TLSOptions()
         self.connect_timeout, self.timeout = connect_and_read(timeout)
         self.codec = Codec(ws_format)
+        self._proxy = proxy_for(self.endpoint)
         self._connection_auth = connection_auth
         self._project: str | None = None
         self._conn: AsyncWsConnection | None = None
@@ -392,7 +432,7 @@ class AsyncWebsocketTransport:
         url = self.endpoint + "/"
         conn = AsyncWsConnection(url, self.codec, self._on_push, self._on_conn_lost)
         try:
-            await conn.open(ws_ssl(url, self.tls), self.connect_timeout)
+            await conn.open(ws_ssl(url, self.tls), self.connect_timeout, self._proxy)
         except ConnectionError:
             raise
         except builtins.TimeoutError as exc:
