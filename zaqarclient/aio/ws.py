@@ -23,7 +23,7 @@ import contextlib
 import logging
 import ssl
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
 import websockets
@@ -36,7 +36,7 @@ from websockets.uri import parse_uri
 from zaqarclient.aio.proxy import Proxy, open_tunnel, proxy_for
 from zaqarclient.auth.base import TLSOptions
 from zaqarclient.errors import ConnectionError, TimeoutError
-from zaqarclient.transport.contract import Headers, JSONValue, Result
+from zaqarclient.transport.contract import Headers, JSONObject, JSONValue, Result
 from zaqarclient.transport.redaction import redact_url
 from zaqarclient.transport.request import Request
 from zaqarclient.transport.timeouts import connect_and_read
@@ -312,6 +312,17 @@ class AsyncWsConnection:
         future.set_result(value)
 
 
+def _advance(steps: Generator[JSONObject, Reply, None], reply: Reply | None) -> JSONObject | None:
+    """The next envelope of ``steps`` (started when ``reply`` is None); None once they end.
+
+    (A future cannot carry StopIteration, so the end is a value here.)
+    """
+    try:
+        return next(steps) if reply is None else steps.send(reply)
+    except StopIteration:
+        return None
+
+
 class AsyncWebsocketTransport:
     """Sends requests as Zaqar websocket actions over one asyncio connection.
 
@@ -458,13 +469,14 @@ class AsyncWebsocketTransport:
 
     async def _authenticate(self, conn: AsyncWsConnection, renew: bool) -> None:
         steps = authentication(self._connection_auth(renew=renew), redact_url(self.endpoint))
-        try:
-            envelope = next(steps)
-            while True:
-                self._project = envelope["headers"].get("X-Project-ID") or None
-                envelope = steps.send(await conn.call(AUTH_KEY, envelope, self.timeout))
-        except StopIteration:
-            pass
+        # The connection flow may fetch a token (keystoneauth blocks): each of its steps runs
+        # on a worker thread. Connections open rarely, so the hop costs nothing that shows,
+        # and the transport opens one at a time.
+        envelope = await asyncio.to_thread(_advance, steps, None)
+        while envelope is not None:
+            self._project = envelope["headers"].get("X-Project-ID") or None
+            reply = await conn.call(AUTH_KEY, envelope, self.timeout)
+            envelope = await asyncio.to_thread(_advance, steps, reply)
 
     def _on_push(self, frame: JSONValue) -> None:
         for handler in list(self._push_handlers):
