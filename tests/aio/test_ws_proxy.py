@@ -151,7 +151,7 @@ def test_no_proxy_is_honoured_by_both_clients(
             clean_env.setenv("NO_PROXY", "localhost,127.0.0.1")
             async with aio.Client(ws_url(server), conf=CONF) as client:
                 assert await client.ping()
-            # The sync websocket client (websocket-client's own rule) agrees.
+            # The sync websocket client (transport.proxy_tunnel's rule) agrees.
             sync = SyncClient(ws_url(server), conf=CONF)
             assert await asyncio.to_thread(sync.ping)
             await asyncio.to_thread(sync.close)
@@ -167,7 +167,7 @@ def test_no_proxy_is_honoured_by_both_clients(
 def test_sync_client_uses_the_same_proxy(
     server: ReferenceServer, clean_env: pytest.MonkeyPatch
 ) -> None:
-    """The rule matched: websocket-client tunnels the sync client through http_proxy too."""
+    """The rule matched: the sync client tunnels through http_proxy too."""
 
     async def scenario() -> ConnectProxy:
         async with ConnectProxy() as proxy:
@@ -178,6 +178,22 @@ def test_sync_client_uses_the_same_proxy(
             return proxy
 
     assert [line.split(" ")[0] for line, _ in run(scenario()).connects] == ["CONNECT"]
+
+
+def test_all_proxy_serves_websockets_for_both_clients(
+    server: ReferenceServer, clean_env: pytest.MonkeyPatch
+) -> None:
+    async def scenario() -> ConnectProxy:
+        async with ConnectProxy() as proxy:
+            clean_env.setenv("ALL_PROXY", proxy.url())
+            async with aio.Client(ws_url(server), conf=CONF) as client:
+                assert await client.ping()
+            sync = SyncClient(ws_url(server), conf=CONF)
+            assert await asyncio.to_thread(sync.ping)
+            await asyncio.to_thread(sync.close)
+            return proxy
+
+    assert len(run(scenario()).connects) == 2
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,9 @@
 """HTTP CONNECT tunnels for the asyncio websocket, through the environment's proxy.
 
 The sync websocket transport goes through the proxy ``http_proxy`` (ws) or
-``https_proxy`` (wss) names, unless ``no_proxy`` covers the host, because
-websocket-client does so by itself. The asyncio transport opens its own
-socket, so it tunnels here, by the same rule
+``https_proxy`` (wss) names (else ``all_proxy``), unless ``no_proxy``
+covers the host (:mod:`zaqarclient.transport.proxy_tunnel`). The asyncio
+transport tunnels here, by the same rule
 (:func:`~zaqarclient.transport.env_proxy.environ_proxy`):
 ``CONNECT host:port`` to the proxy (``Proxy-Authorization: Basic`` when
 the proxy URL carries ``user:password``), a ``200`` answer, then TLS (for
@@ -39,11 +39,11 @@ class Proxy:
 
     @classmethod
     def from_url(cls, url: str) -> Proxy:
-        """Read ``http://[user:password@]host[:port]`` (no scheme: http; no port: 80)."""
+        """Read ``http://[user:password@]host[:port]`` (no scheme: http; no port: 8080, as sync)."""
         text = url if "://" in url else "http://" + url
         parts = urlsplit(text)
         try:
-            port = parts.port or 80
+            port = parts.port or 8080
         except ValueError:
             port = 0
         if parts.scheme.lower() != "http" or not parts.hostname or not port:

@@ -331,7 +331,8 @@ class AsyncWebsocketTransport:
     (connect, per-request) pair) and ``connection_auth`` (the auth
     backend's ``connection_flow``). As the sync transport, it goes through
     the proxy the environment names (``http_proxy`` for ws, ``https_proxy``
-    for wss, unless ``no_proxy`` covers the host), read once, here.
+    for wss, else ``all_proxy``; unless ``no_proxy`` covers the host), read
+    once, here.
     """
 
     def __init__(

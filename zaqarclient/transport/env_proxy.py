@@ -2,9 +2,9 @@
 
 HTTP(S) URLs: requests' rule (``http_proxy``/``https_proxy`` by scheme,
 else ``all_proxy``), as the sync HTTP transport. ``ws://`` and ``wss://``:
-websocket-client's rule, as the sync websocket transport (``http_proxy``
-for ``ws://``, ``https_proxy`` for ``wss://``; no ``all_proxy``). Either
-way ``no_proxy`` covering the host means no proxy (requests'
+as the sync websocket transport (:mod:`zaqarclient.transport.proxy_tunnel`),
+``http_proxy`` for ``ws://`` and ``https_proxy`` for ``wss://``, else
+``all_proxy``. Either way ``no_proxy`` covering the host means no proxy (requests'
 ``should_bypass_proxies``, which asks :func:`urllib.request.proxy_bypass`
 too). Upper-case names count as well.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from requests.utils import get_environ_proxies
 
-#: The environment variable scheme websocket-client reads for each websocket scheme.
+#: The proxy variable each websocket scheme reads (as the sync websocket transport).
 _WS_SCHEMES = {"ws": "http", "wss": "https"}
 
 
@@ -21,6 +21,4 @@ def environ_proxy(url: str) -> str | None:
     """The proxy URL the environment gives for ``url`` (None: connect directly)."""
     scheme = url.split(":", 1)[0].lower()
     proxies = get_environ_proxies(url)
-    if scheme in _WS_SCHEMES:
-        return proxies.get(_WS_SCHEMES[scheme]) or None
-    return proxies.get(scheme) or proxies.get("all") or None
+    return proxies.get(_WS_SCHEMES.get(scheme, scheme)) or proxies.get("all") or None
