@@ -6,7 +6,8 @@ import http.client
 import subprocess
 import sys
 
-from websocket import create_connection
+import pytest
+from websocket import WebSocketException, create_connection
 
 from zaqarclient.server import App
 from zaqarclient.server.runner import ServerThread
@@ -45,3 +46,24 @@ def test_serving_http_and_websocket_loads_no_uvicorn() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_drop_connections_cuts_only_the_kind_asked_for() -> None:
+    thread = ServerThread(App())
+    thread.start()
+    try:
+        conn = http.client.HTTPConnection(f"127.0.0.1:{thread.port}")
+        conn.request("GET", "/v2/ping", headers={
+            "Client-ID": "3381af92-2b9e-11e3-b191-71861300734c", "X-Project-ID": "p"})
+        assert conn.getresponse().read() == b""
+        ws = create_connection(thread.ws_url)
+        assert thread.drop_connections("websocket") == 1
+        with pytest.raises((WebSocketException, OSError)):
+            ws.recv()  # the server's abort: no close frame, the socket just ends
+        assert [kind for kind, _ in thread.connections()] == ["http"]
+        assert thread.drop_connections() == 1
+        assert thread.connections() == []
+    finally:
+        thread.stop()
+    ws.close()
+    conn.close()

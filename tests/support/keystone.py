@@ -7,19 +7,30 @@ real HTTP without a Keystone deployment.
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.support.loopback import LoopbackServer, Recorded, Reply
 
+#: What the scripted Zaqar of :func:`zaqar_accepting` answers a queue's stats with.
+STATS = {"messages": {"claimed": 0, "free": 0, "total": 0}}
+
 
 class MiniKeystone:
-    """Issues tokens for one user; ``revoke_all()`` makes every issued token invalid."""
+    """Issues tokens for one user; ``revoke_all()`` makes every issued token invalid.
 
-    def __init__(self, messaging_url: str = "http://127.0.0.1:1", project_id: str = "proj-ks"):
+    ``delay`` makes each token request take that long (a slow Keystone);
+    ``token`` is issued every time instead of a fresh one.
+    """
+
+    def __init__(self, messaging_url: str = "http://127.0.0.1:1", project_id: str = "proj-ks",
+                 *, delay: float = 0.0, token: str | None = None):
         self.messaging_url = messaging_url
         self.project_id = project_id
+        self.delay = delay
+        self.token = token
         self.valid_tokens: set[str] = set()
         self.issued = 0
         self.server = LoopbackServer(self._handle)
@@ -54,7 +65,9 @@ class MiniKeystone:
                 if user.get("password") != "secret-password":
                     return Reply(401, {"error": {"code": 401, "title": "Unauthorized",
                                                  "message": "bad credentials"}})
-            token = "tok-" + uuid.uuid4().hex
+            if self.delay:
+                time.sleep(self.delay)  # Keystone thinking: what the client must not wait on
+            token = self.token or "tok-" + uuid.uuid4().hex
             self.valid_tokens.add(token)
             self.issued += 1
             return Reply(201, self._token_body(methods), {"X-Subject-Token": token})
@@ -76,3 +89,24 @@ class MiniKeystone:
                                "region_id": "RegionOne", "url": self.messaging_url}],
             }],
         }}
+
+
+def zaqar_accepting(keystone: MiniKeystone) -> LoopbackServer:
+    """A scripted Zaqar that accepts only tokens the mini Keystone considers valid."""
+
+    def handle(request: Recorded) -> Reply:
+        if request.headers.get("X-Auth-Token") not in keystone.valid_tokens:
+            return Reply(401, {"error": {"code": 401, "title": "Unauthorized",
+                                         "message": "The request you have made requires "
+                                                    "authentication."}})
+        return Reply(200, STATS)
+
+    return LoopbackServer(handle)
+
+
+def password_conf(keystone: MiniKeystone, password: str = "secret-password") -> dict[str, object]:
+    """A client conf for the mini Keystone's user, by password."""
+    return {"auth_opts": {"backend": "keystone", "options": {
+        "os_auth_url": keystone.url, "os_username": "demo", "os_password": password,
+        "os_project_name": "demo", "os_user_domain_name": "Default",
+        "os_project_domain_name": "Default"}}}

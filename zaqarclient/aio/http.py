@@ -15,11 +15,11 @@ import builtins
 import ssl
 
 import aiohttp
-from requests.utils import get_environ_proxies
 
 from zaqarclient.auth.base import TLSOptions
 from zaqarclient.errors import ConnectionError, TimeoutError
 from zaqarclient.transport.contract import Headers, Result
+from zaqarclient.transport.env_proxy import environ_proxy
 from zaqarclient.transport.http_wire import HttpCall, HttpWire
 from zaqarclient.transport.redaction import redact_url
 from zaqarclient.transport.request import Request
@@ -88,8 +88,7 @@ class AiohttpTransport:
         self._session: aiohttp.ClientSession | None = None
         # The environment's proxy, read once as the sync transport does (aiohttp's
         # trust_env reads the environment and netrc on a thread for every request).
-        proxies = get_environ_proxies(self.endpoint)
-        self._proxy = proxies.get(self.endpoint.split(":", 1)[0]) or proxies.get("all")
+        self._proxy = environ_proxy(self.endpoint)
 
     def _open(self) -> aiohttp.ClientSession:
         connector = aiohttp.TCPConnector(limit=self._pool_size, ssl=self._ssl)

@@ -8,12 +8,17 @@ this module only awaits the sends and the waits they ask for.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from typing import Protocol, cast
 
+from zaqarclient.aio.auth_gate import AuthGate
+from zaqarclient.auth.base import AuthBackend
 from zaqarclient.errors import ConnectionError
 from zaqarclient.transport.contract import Headers, Result
 from zaqarclient.transport.pipeline import Policies, Send, Wait
 from zaqarclient.transport.request import Request
+from zaqarclient.transport.retry import RetryPolicy
+from zaqarclient.transport.routes import Api
 
 
 class AsyncTransport(Protocol):
@@ -36,8 +41,18 @@ class AsyncPipeline(Policies):
     """Sends requests through an asyncio transport with the client's policies.
 
     Built as :class:`~zaqarclient.transport.pipeline.Policies` is, with an
-    :class:`AsyncTransport`.
+    :class:`AsyncTransport`. Credentials the auth flow would fetch (a
+    keystone token) are fetched first on a worker thread, one fetch for all
+    the calls waiting (:class:`~zaqarclient.aio.auth_gate.AuthGate`).
     """
+
+    def __init__(
+        self, transport: AsyncTransport, api: Api, auth: AuthBackend, *, client_id: str,
+        retry: RetryPolicy, headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(transport, api, auth, client_id=client_id, retry=retry,
+                         headers=headers)
+        self.auth_gate = AuthGate(auth)
 
     @property
     def transport(self) -> AsyncTransport:
@@ -46,6 +61,8 @@ class AsyncPipeline(Policies):
 
     async def call(self, request: Request) -> Result:
         """Send ``request``; its result, or the typed error for what came back."""
+        gate = self.auth_gate
+        await gate.ready()  # the first send's token: fetched now, off the loop, if needed
         steps = self.steps(request)
         handle = self.transport.handle
         step = next(steps)
@@ -57,6 +74,9 @@ class AsyncPipeline(Policies):
                     except ConnectionError as exc:
                         step = steps.throw(exc)
                     else:
+                        if result.status == 401:
+                            # The flow may renew the token for a resend: that fetch, here.
+                            await gate.ready(step.headers)
                         step = steps.send(result)
                 else:
                     assert isinstance(step, Wait)

@@ -10,7 +10,9 @@ transport's rules (:func:`~zaqarclient.transport.ws_actions.build`,
 exchange of :func:`~zaqarclient.transport.ws.authentication`, the frame
 codec); this module only does the asyncio I/O, on the sans-IO protocol of
 ``websockets`` (frames written in one turn of the loop leave in one write). Frames without a request
-are pushed notifications, handed to the push handlers.
+are pushed notifications, handed to the push handlers. As the sync
+transport, it connects through the environment's proxy (an HTTP CONNECT
+tunnel: :mod:`zaqarclient.aio.proxy`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import contextlib
 import logging
 import ssl
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
 import websockets
@@ -31,9 +33,10 @@ from websockets.frames import Frame, Opcode
 from websockets.http11 import Response
 from websockets.uri import parse_uri
 
+from zaqarclient.aio.proxy import Proxy, open_tunnel, proxy_for
 from zaqarclient.auth.base import TLSOptions
 from zaqarclient.errors import ConnectionError, TimeoutError
-from zaqarclient.transport.contract import Headers, JSONValue, Result
+from zaqarclient.transport.contract import Headers, JSONObject, JSONValue, Result
 from zaqarclient.transport.redaction import redact_url
 from zaqarclient.transport.request import Request
 from zaqarclient.transport.timeouts import connect_and_read
@@ -130,10 +133,12 @@ class _Wire(asyncio.Protocol):
 class AsyncWsConnection:
     """One open websocket: writes from any task, replies settled by correlation id."""
 
-    def __init__(self, url: str, codec: Codec, on_push: Callable[[JSONValue], None]) -> None:
+    def __init__(self, url: str, codec: Codec, on_push: Callable[[JSONValue], None],
+                 on_lost: Callable[[AsyncWsConnection], None] | None = None) -> None:
         self.url = url
         self.codec = codec
         self._on_push = on_push
+        self._on_lost_hook = on_lost
         self._pending: dict[str, asyncio.Future[Reply]] = {}
         self.alive = False
         self.close_code: int | None = None
@@ -145,18 +150,52 @@ class AsyncWsConnection:
         self._parts: list[bytes] = []
         self._text = True
 
-    async def open(self, ssl_context: ssl.SSLContext | None, timeout: float) -> None:
-        """Connect and run the opening handshake (within ``timeout`` seconds)."""
+    async def open(self, ssl_context: ssl.SSLContext | None, timeout: float,
+                   proxy: Proxy | None = None) -> None:
+        """Connect (through ``proxy`` if given) and run the opening handshake.
+
+        Each of the two steps gets ``timeout`` seconds.
+        """
         uri = parse_uri(self.url)
         loop = asyncio.get_running_loop()
-        await asyncio.wait_for(loop.create_connection(
-            lambda: self._wire, uri.host, uri.port, ssl=ssl_context,
-            server_hostname=uri.host if ssl_context else None,
-        ), timeout)
+        if proxy is None:
+            await asyncio.wait_for(loop.create_connection(
+                lambda: self._wire, uri.host, uri.port, ssl=ssl_context,
+                server_hostname=uri.host if ssl_context else None,
+            ), timeout)
+        else:
+            await asyncio.wait_for(
+                self._tunnel(proxy, uri.host, uri.port, ssl_context, timeout), timeout)
         self._protocol.send_request(self._protocol.connect())
         self._wire.flush()
         await asyncio.wait_for(asyncio.shield(self._handshake), timeout)
         self.alive = True
+
+    async def _tunnel(self, proxy: Proxy, host: str, port: int,
+                      ssl_context: ssl.SSLContext | None, timeout: float) -> None:
+        """Reach ``host:port`` through ``proxy`` (CONNECT), TLS over it for wss, then the wire."""
+        raw, early = await open_tunnel(proxy, host, port, redact_url(self.url))
+        try:
+            if ssl_context is None:
+                raw.set_protocol(self._wire)
+                self._wire.connection_made(raw)
+                if early:  # the server spoke first: not before our handshake, but keep it
+                    self._wire.data_received(early)
+                raw.resume_reading()
+                return
+            if early:
+                raise ConnectionError(
+                    "the proxy's tunnel sent data before the TLS handshake",
+                    url=redact_url(self.url), request_sent=False)
+            tls = await asyncio.get_running_loop().start_tls(
+                raw, self._wire, ssl_context, server_hostname=host,
+                ssl_handshake_timeout=timeout)
+            assert isinstance(tls, asyncio.Transport)
+            # start_tls hands the TLS transport back without telling the protocol.
+            self._wire.connection_made(tls)
+        except BaseException:
+            raw.abort()
+            raise
 
     async def call(self, key: str, envelope: Mapping[str, Any], timeout: float) -> Reply:
         """Send ``envelope`` and await the reply correlated by ``key`` (up to ``timeout`` s)."""
@@ -223,6 +262,8 @@ class AsyncWsConnection:
         if not self._lost.done():
             self._lost.set_result(None)
         self._fail_pending()
+        if self._on_lost_hook is not None:
+            self._on_lost_hook(self)
 
     def _on_event(self, event: Any) -> None:
         if isinstance(event, Response):
@@ -271,13 +312,27 @@ class AsyncWsConnection:
         future.set_result(value)
 
 
+def _advance(steps: Generator[JSONObject, Reply, None], reply: Reply | None) -> JSONObject | None:
+    """The next envelope of ``steps`` (started when ``reply`` is None); None once they end.
+
+    (A future cannot carry StopIteration, so the end is a value here.)
+    """
+    try:
+        return next(steps) if reply is None else steps.send(reply)
+    except StopIteration:
+        return None
+
+
 class AsyncWebsocketTransport:
     """Sends requests as Zaqar websocket actions over one asyncio connection.
 
     Options as for the sync :class:`~zaqarclient.transport.ws.WebsocketTransport`:
     ``ws_format`` (``json`` or ``msgpack``), ``timeout`` (seconds, or a
     (connect, per-request) pair) and ``connection_auth`` (the auth
-    backend's ``connection_flow``).
+    backend's ``connection_flow``). As the sync transport, it goes through
+    the proxy the environment names (``http_proxy`` for ws, ``https_proxy``
+    for wss, else ``all_proxy``; unless ``no_proxy`` covers the host), read
+    once, here.
     """
 
     def __init__(
@@ -293,6 +348,7 @@ class AsyncWebsocketTransport:
         self.tls = tls or TLSOptions()
         self.connect_timeout, self.timeout = connect_and_read(timeout)
         self.codec = Codec(ws_format)
+        self._proxy = proxy_for(self.endpoint)
         self._connection_auth = connection_auth
         self._project: str | None = None
         self._conn: AsyncWsConnection | None = None
@@ -300,6 +356,7 @@ class AsyncWebsocketTransport:
         self._closed = False
         self._renew = False
         self._push_handlers: list[Callable[[JSONValue], None]] = []
+        self._drop_hooks: list[Callable[[], None]] = []
 
     async def handle(self, request: Request, headers: Headers) -> Result:
         """Run ``request`` as its action; the reply as a result (any status)."""
@@ -331,6 +388,13 @@ class AsyncWebsocketTransport:
         conn, self._conn = self._conn, None
         if conn is not None:
             await conn.close()
+        for hook in list(self._drop_hooks):
+            hook()
+
+    @property
+    def closed(self) -> bool:
+        """True after :meth:`close`: the transport never reconnects again."""
+        return self._closed
 
     @property
     def connected(self) -> bool:
@@ -345,6 +409,18 @@ class AsyncWebsocketTransport:
         """Stop calling ``handler``."""
         if handler in self._push_handlers:
             self._push_handlers.remove(handler)
+
+    def add_drop_hook(self, on_drop: Callable[[], None]) -> None:
+        """Call ``on_drop()`` when the live connection is lost, and when the transport closes.
+
+        (After a close :attr:`closed` is true: nothing will reconnect.)
+        """
+        self._drop_hooks.append(on_drop)
+
+    def remove_drop_hook(self, on_drop: Callable[[], None]) -> None:
+        """Stop calling ``on_drop``."""
+        if on_drop in self._drop_hooks:
+            self._drop_hooks.remove(on_drop)
 
     async def connection(self) -> AsyncWsConnection:
         """The live connection, opened (and authenticated) if needed."""
@@ -366,9 +442,9 @@ class AsyncWebsocketTransport:
 
     async def _open(self) -> AsyncWsConnection:
         url = self.endpoint + "/"
-        conn = AsyncWsConnection(url, self.codec, self._on_push)
+        conn = AsyncWsConnection(url, self.codec, self._on_push, self._on_conn_lost)
         try:
-            await conn.open(ws_ssl(url, self.tls), self.connect_timeout)
+            await conn.open(ws_ssl(url, self.tls), self.connect_timeout, self._proxy)
         except ConnectionError:
             raise
         except builtins.TimeoutError as exc:
@@ -394,14 +470,23 @@ class AsyncWebsocketTransport:
 
     async def _authenticate(self, conn: AsyncWsConnection, renew: bool) -> None:
         steps = authentication(self._connection_auth(renew=renew), redact_url(self.endpoint))
-        try:
-            envelope = next(steps)
-            while True:
-                self._project = envelope["headers"].get("X-Project-ID") or None
-                envelope = steps.send(await conn.call(AUTH_KEY, envelope, self.timeout))
-        except StopIteration:
-            pass
+        # The connection flow may fetch a token (keystoneauth blocks): each of its steps runs
+        # on a worker thread. Connections open rarely, so the hop costs nothing that shows,
+        # and the transport opens one at a time.
+        envelope = await asyncio.to_thread(_advance, steps, None)
+        while envelope is not None:
+            self._project = envelope["headers"].get("X-Project-ID") or None
+            reply = await conn.call(AUTH_KEY, envelope, self.timeout)
+            envelope = await asyncio.to_thread(_advance, steps, reply)
 
     def _on_push(self, frame: JSONValue) -> None:
         for handler in list(self._push_handlers):
             handler(frame)
+
+    def _on_conn_lost(self, conn: AsyncWsConnection) -> None:
+        # Only the live connection's loss concerns the hooks: one that failed while
+        # opening was never handed out, and close() tells the hooks itself.
+        if conn is not self._conn or self._closed:
+            return
+        for hook in list(self._drop_hooks):
+            hook()

@@ -131,6 +131,22 @@ class AuthBackend:
         self._static_headers = self.headers()
         return self._static_headers
 
+    def needs_fetch(self, rejected: Mapping[str, str] | None = None) -> bool:
+        """Whether the auth flow's next headers would fetch credentials (blocking I/O).
+
+        For a call's first send, or, with ``rejected`` (the headers a 401
+        answered), for its resend. An asyncio driver then runs
+        :meth:`fetch` on a worker thread first, once for all its calls
+        waiting. The base class never fetches.
+        """
+        return False
+
+    def fetch(self, rejected: Mapping[str, str] | None = None) -> None:
+        """Fetch now what :meth:`needs_fetch` said the flow would (blocking; on a worker thread).
+
+        Afterwards the flow finds the credentials cached.
+        """
+
     def connection_flow(self, *, renew: bool = False) -> ConnectionFlow:
         """Authenticate a new long-lived connection (websocket ``authenticate``).
 

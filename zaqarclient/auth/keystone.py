@@ -25,7 +25,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from zaqarclient.auth.base import AuthBackend, ConnectionFlow, TLSOptions, option
+from zaqarclient.auth.base import AuthBackend, AuthFlow, ConnectionFlow, TLSOptions, option
 from zaqarclient.errors import AuthenticationError, ConfigurationError, IdentityUnavailable
 from zaqarclient.transport.redaction import redact_url
 
@@ -66,6 +66,8 @@ class KeystoneAuth(AuthBackend):
         self._static_token: str | None = None
         self._session: Any = session
         self._lock = threading.Lock()
+        # One renewal after a 401 at a time: the others see the new token and just resend.
+        self._renew_lock = threading.Lock()
         token = option(opts, "auth_token")
         if token:
             self._static_token = str(token)
@@ -104,6 +106,54 @@ class KeystoneAuth(AuthBackend):
             raise AuthenticationError("Keystone returned no token")
         headers["X-Auth-Token"] = token
         return headers
+
+    def auth_flow(self) -> AuthFlow:
+        """The token for a call; after a 401 for it, a new one (unless another call renewed it)."""
+        if self._static_token is not None:
+            yield from super().auth_flow()
+            return
+        headers = self.headers()
+        result = yield headers
+        if result.status == 401 and self._renew_after(headers.get("X-Auth-Token")):
+            yield self.headers()
+
+    def needs_fetch(self, rejected: Mapping[str, str] | None = None) -> bool:
+        """True when no token is cached, it expires soon, or ``rejected`` holds the cached one."""
+        if self._static_token is not None:
+            return False
+        token = self._cached_token()
+        if token is None:
+            return True
+        if rejected is not None:
+            return token == rejected.get("X-Auth-Token")
+        plugin = getattr(self._session, "auth", None)
+        ref: Any = getattr(plugin, "auth_ref", None)
+        life = getattr(plugin, "MIN_TOKEN_LIFE_SECONDS", 120)
+        return bool(getattr(plugin, "reauthenticate", True)) and bool(ref.will_expire_soon(life))
+
+    def fetch(self, rejected: Mapping[str, str] | None = None) -> None:
+        """Get the token the flow will send (renewing the ``rejected`` one first)."""
+        if rejected is not None:
+            self._renew_after(rejected.get("X-Auth-Token"))
+        self.headers()
+
+    def _cached_token(self) -> str | None:
+        """The session's token if it holds one now (no I/O); None for unknown plugins."""
+        plugin = getattr(self._session, "auth", None)
+        ref = getattr(plugin, "auth_ref", None)
+        token = getattr(ref, "auth_token", None)
+        return token if isinstance(token, str) else None
+
+    def _renew_after(self, rejected: str | None) -> bool:
+        """After a 401 for ``rejected``: drop it, unless a newer one replaced it already.
+
+        True when a resend may help (a new token is, or will be, there).
+        """
+        with self._renew_lock:
+            current = self._cached_token()
+            if rejected is not None and current is not None and current != rejected:
+                return True  # another call's 401 renewed it: resend with that one
+            return self.reauthenticate()
 
     def endpoint(self) -> str | None:
         """The messaging endpoint from the Keystone catalog."""

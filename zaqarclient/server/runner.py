@@ -102,6 +102,32 @@ class ServerThread:
             found.append(("http" if isinstance(conn, HttpProtocol) else "websocket", where))
         return found
 
+    def drop_connections(self, kind: str | None = None) -> int:
+        """Cut open connections from the server side, as a network failure would.
+
+        Each is aborted (no close frame, no goodbye: the peer sees a reset),
+        on the server's loop; ``kind`` (``http`` or ``websocket``) narrows
+        which. Returns how many were cut. For tests of client reconnects.
+        """
+        loop = self._loop
+        if loop is None or self._thread is None:
+            return 0
+        return asyncio.run_coroutine_threadsafe(self._drop(kind), loop).result(5.0)
+
+    async def _drop(self, kind: str | None) -> int:
+        cut = 0
+        for conn in list(self._serving.connections):
+            is_http = isinstance(conn, HttpProtocol)
+            if kind is not None and kind != ("http" if is_http else "websocket"):
+                continue
+            if conn.transport is not None:
+                conn.transport.abort()
+                cut += 1
+        # abort() schedules connection_lost for the next turn: once it ran, the cut
+        # connections are out of the registry (and their subscriptions gone) on return.
+        await asyncio.sleep(0)
+        return cut
+
     def _on_report_signal(self) -> None:
         write_in_background(self.app.services)
 

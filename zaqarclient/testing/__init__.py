@@ -112,6 +112,15 @@ class ReferenceServer:
             thread.stop()
         self.app.close()
 
+    def drop_connections(self, kind: str | None = None) -> int:
+        """Cut the open connections from the server side (``kind``: ``http`` or ``websocket``).
+
+        The peer sees the connection reset, as after a network failure; the
+        server forgets what was bound to it (connection-bound subscriptions).
+        Returns how many were cut (0 when not serving on a socket).
+        """
+        return self._thread.drop_connections(kind) if self._thread is not None else 0
+
     def reset(self) -> None:
         """Drop all server state (queues, messages, subscriptions, pools, flavors)."""
         self.app.reset()

@@ -8,7 +8,7 @@ import pytest
 from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import generic
 
-from tests.support.keystone import MiniKeystone
+from tests.support.keystone import MiniKeystone, password_conf, zaqar_accepting
 from tests.support.loopback import LoopbackServer, Recorded, Reply
 from zaqarclient import errors
 from zaqarclient.auth import get_backend
@@ -17,26 +17,6 @@ from zaqarclient.queues.client import Client
 from zaqarclient.transport import errors as terrors
 
 STATS = {"messages": {"claimed": 0, "free": 0, "total": 0}}
-
-
-def zaqar_accepting(keystone: MiniKeystone) -> LoopbackServer:
-    """A scripted Zaqar that accepts only tokens the mini Keystone considers valid."""
-
-    def handle(request: Recorded) -> Reply:
-        if request.headers.get("X-Auth-Token") not in keystone.valid_tokens:
-            return Reply(401, {"error": {"code": 401, "title": "Unauthorized",
-                                         "message": "The request you have made requires "
-                                                    "authentication."}})
-        return Reply(200, STATS)
-
-    return LoopbackServer(handle)
-
-
-def password_conf(keystone: MiniKeystone, password: str = "secret-password") -> dict[str, object]:
-    return {"auth_opts": {"backend": "keystone", "options": {
-        "os_auth_url": keystone.url, "os_username": "demo", "os_password": password,
-        "os_project_name": "demo", "os_user_domain_name": "Default",
-        "os_project_domain_name": "Default"}}}
 
 
 def test_noauth_sends_project_and_roles_but_invents_nothing() -> None:

@@ -40,8 +40,10 @@ if TYPE_CHECKING:
 
 LOG = logging.getLogger("zaqarclient")
 
-_BACKOFF_START = 0.1
-_BACKOFF_MAX = 5.0
+#: The first wait between re-subscription attempts after a drop (doubling each time) ...
+BACKOFF_START = 0.1
+#: ... up to this (seconds); the asyncio subscription backs off the same way.
+BACKOFF_MAX = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +255,7 @@ class WsSubscription:
         threading.Thread(target=self._reconnect, name="zaqarclient-ws-resub", daemon=True).start()
 
     def _reconnect(self) -> None:
-        delay = _BACKOFF_START
+        delay = BACKOFF_START
         stop = threading.Event()
         try:
             while not self._closed and self._stale and self.error is None:
@@ -267,7 +269,7 @@ class WsSubscription:
                 except ZaqarError as exc:
                     LOG.debug("websocket reconnect failed (%s); retry in %.1fs", exc, delay)
                     stop.wait(delay)
-                    delay = min(delay * 2, _BACKOFF_MAX)
+                    delay = min(delay * 2, BACKOFF_MAX)
         finally:
             with self._lock:
                 self._reconnecting = False
