@@ -17,13 +17,14 @@ from typing import Any
 import pytest
 
 from tests.conftest import new_project
-from zaqarclient.errors import ConnectionError
+from zaqarclient.errors import ConfigurationError, ConnectionError
 from zaqarclient.queues.v2.client import Client
 from zaqarclient.transport.proxy_tunnel import (
     Proxy,
+    answer_status,
+    authority,
     connect_request,
     proxy_for,
-    reply_status,
 )
 
 
@@ -142,7 +143,8 @@ def test_a_refusing_proxy_is_a_connection_error_without_its_password(
         client.queue("q", force_create=True)
     refusing.close()
     text = str(caught.value)
-    assert "refused the tunnel: 407 Proxy Authentication Required" in text
+    assert "refused the tunnel to Zaqar at" in text
+    assert text.endswith("407 Proxy Authentication Required")
     assert "hunter2" not in text and "hunter2" not in repr(caught.value)
 
 
@@ -154,18 +156,22 @@ def test_the_environment_picks_the_proxy_by_scheme(monkeypatch: pytest.MonkeyPat
     plain = proxy_for("ws://zaqar.example:9000/")
     secure = proxy_for("wss://zaqar.example:9000/")
     assert plain is not None
-    assert (plain.host, plain.port, plain.credentials) == ("plain", 3128, None)
+    assert (plain.host, plain.port, plain.authorization) == ("plain", 3128, None)
     assert secure is not None and (secure.host, secure.port) == ("secure", 3129)
-    assert secure.credentials == base64.b64encode(b"user:pw").decode()
-    assert "pw" not in repr(secure) and "pw@" not in secure.url
+    assert secure.authorization == "Basic " + base64.b64encode(b"user:pw").decode()
+    assert "pw" not in repr(secure) and "pw" not in str(secure)
     monkeypatch.setenv("no_proxy", "zaqar.example")
     assert proxy_for("ws://zaqar.example:9000/") is None
 
 
-def test_connect_request_and_reply_parsing() -> None:
-    proxy = Proxy("p", 3128, "http://p:3128")
-    assert connect_request("::1", 9000, proxy) == (
+def test_connect_request_and_answer_parsing() -> None:
+    proxy = Proxy.from_url("proxy.example")  # no scheme: http; no port: 8080
+    assert (proxy.host, proxy.port) == ("proxy.example", 8080)
+    assert connect_request(proxy, authority("::1", 9000)) == (
         b"CONNECT [::1]:9000 HTTP/1.1\r\nHost: [::1]:9000\r\n\r\n")
-    assert reply_status(b"HTTP/1.0 200 OK", proxy) == 200
-    with pytest.raises(ConnectionError, match=r"answered CONNECT with 'SSH-2\.0'"):
-        reply_status(b"SSH-2.0", proxy)
+    assert authority("z\u00e4qar.example", 443) == "xn--zqar-loa.example:443"
+    assert answer_status(b"HTTP/1.0 200 Connection established") == (200, "Connection established")
+    assert answer_status(b"SSH-2.0-OpenSSH") == (0, "not an HTTP answer")
+    with pytest.raises(ConfigurationError, match="must be an http://host:port URL") as caught:
+        Proxy.from_url("socks5://user:secret@proxy:1080")
+    assert "secret" not in str(caught.value)

@@ -90,7 +90,7 @@ class Client(ClientBase):
 
     def _make_transport(self, api_url: str) -> AsyncTransport:
         if self._websocket:
-            # websockets and websocket-client load only for ws:// clients.
+            # websockets loads only for ws:// clients.
             from zaqarclient.aio.ws import AsyncWebsocketTransport
 
             return AsyncWebsocketTransport(

@@ -27,7 +27,6 @@ from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
 import websockets
-from websocket import ABNF
 from websockets.client import ClientProtocol
 from websockets.frames import Frame, Opcode
 from websockets.http11 import Response
@@ -48,7 +47,7 @@ from zaqarclient.transport.ws import (
     reply_status,
 )
 from zaqarclient.transport.ws_actions import build, read_reply
-from zaqarclient.transport.ws_codec import Codec
+from zaqarclient.transport.ws_codec import OPCODE_BINARY, OPCODE_TEXT, Codec
 from zaqarclient.transport.ws_connection import (
     AUTH_EXPIRED,
     AUTH_KEY,
@@ -296,7 +295,7 @@ class AsyncWsConnection:
                             redact_url(self.url))
 
     def _dispatch(self, data: str | bytes) -> None:
-        opcode = ABNF.OPCODE_TEXT if isinstance(data, str) else ABNF.OPCODE_BINARY
+        opcode = OPCODE_TEXT if isinstance(data, str) else OPCODE_BINARY
         frame = read_frame(self.codec, opcode, data, self.url)
         if frame is None:
             return

@@ -132,7 +132,7 @@ def open_socket(url: str, timeout: float, ssl_context: ssl.SSLContext | None) ->
     uri = parse_uri(url)
     proxy = proxy_for(url)
     if proxy is not None:
-        sock = open_tunnel(uri.host, uri.port, proxy, timeout)
+        sock = open_tunnel(proxy, uri.host, uri.port, redact_url(url), timeout)
     else:
         sock = socket.create_connection((uri.host, uri.port), timeout=timeout)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
