@@ -22,7 +22,6 @@ import builtins
 import contextlib
 import logging
 import ssl
-import uuid
 from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
@@ -52,6 +51,8 @@ from zaqarclient.transport.ws_connection import (
     AUTH_EXPIRED,
     AUTH_KEY,
     CORRELATION_HEADER,
+    MAX_FRAME,
+    CorrelationIds,
     Reply,
     loggable,
     push,
@@ -59,8 +60,6 @@ from zaqarclient.transport.ws_connection import (
 )
 
 LOG = logging.getLogger("zaqarclient")
-#: Zaqar's largest answers (a 20-message page of 256 KiB bodies) fit with room to spare.
-_MAX_FRAME = 16 * 1024 * 1024
 _DATA_OPCODES = frozenset({Opcode.TEXT, Opcode.BINARY, Opcode.CONT})
 
 
@@ -142,7 +141,7 @@ class AsyncWsConnection:
         self.alive = False
         self.close_code: int | None = None
         self.close_reason = ""
-        self._protocol = ClientProtocol(parse_uri(url), max_size=_MAX_FRAME)
+        self._protocol = ClientProtocol(parse_uri(url), max_size=MAX_FRAME)
         self._wire = _Wire(self._protocol, self._on_event, self._on_lost)
         self._handshake: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._lost: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -349,6 +348,7 @@ class AsyncWebsocketTransport:
         self.codec = Codec(ws_format)
         self._proxy = proxy_for(self.endpoint)
         self._connection_auth = connection_auth
+        self._ids = CorrelationIds()
         self._project: str | None = None
         self._conn: AsyncWsConnection | None = None
         self._opening: asyncio.Lock | None = None
@@ -361,7 +361,7 @@ class AsyncWebsocketTransport:
         """Run ``request`` as its action; the reply as a result (any status)."""
         action, body = build(request)
         conn = await self.connection()
-        key = uuid.uuid4().hex
+        key = self._ids.new()
         envelope = {"action": action, "headers": envelope_headers(key, headers, self._project),
                     "body": body}
         try:

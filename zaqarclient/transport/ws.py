@@ -23,7 +23,6 @@ from __future__ import annotations
 import concurrent.futures
 import ssl
 import threading
-import uuid
 from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
@@ -40,6 +39,7 @@ from zaqarclient.transport.ws_connection import (
     AUTH_EXPIRED,
     AUTH_KEY,
     CORRELATION_HEADER,
+    CorrelationIds,
     Reply,
     WsConnection,
 )
@@ -128,6 +128,7 @@ class WebsocketTransport:
         self.codec = Codec(ws_format)
         self._ssl_context: ssl.SSLContext | None = None
         self._connection_auth = connection_auth
+        self._ids = CorrelationIds()
         self._project: str | None = None
         self._conn: WsConnection | None = None
         self._lock = threading.RLock()
@@ -155,7 +156,7 @@ class WebsocketTransport:
         """
         action, body = build(request)
         conn = self.connection()
-        key = uuid.uuid4().hex
+        key = self._ids.new()
         envelope = {"action": action, "headers": self._envelope_headers(key, headers),
                     "body": body}
         return conn.submit(
@@ -285,7 +286,7 @@ class WebsocketTransport:
     def _exchange(
         self, conn: WsConnection, action: str, body: JSONObject, headers: Headers
     ) -> tuple[Reply, str]:
-        key = uuid.uuid4().hex
+        key = self._ids.new()
         envelope = {"action": action, "headers": self._envelope_headers(key, headers),
                     "body": body}
         try:

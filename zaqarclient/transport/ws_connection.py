@@ -18,8 +18,10 @@ from __future__ import annotations
 import builtins
 import concurrent.futures
 import contextlib
+import itertools
 import json
 import logging
+import os
 import socket
 import ssl
 import threading
@@ -52,6 +54,22 @@ _READ_SIZE = 65536
 
 Reply = dict[str, Any]
 Convert = Callable[[Reply], Any]
+
+
+class CorrelationIds:
+    """Correlation ids for one transport: 32 hex digits, a random prefix and a counter.
+
+    Unique among a connection's requests (and unlikely to repeat anywhere) at
+    a tenth of ``uuid.uuid4().hex``'s cost, which one pipelined request paid.
+    """
+
+    def __init__(self) -> None:
+        self._prefix = os.urandom(8).hex()
+        self._counter = itertools.count(1)
+
+    def new(self) -> str:
+        """The next id (thread-safe: ``itertools.count`` steps atomically)."""
+        return f"{self._prefix}{next(self._counter) & 0xFFFFFFFFFFFFFFFF:016x}"
 
 
 def loggable(envelope: Any) -> str:
