@@ -7,21 +7,26 @@ import subprocess
 import sys
 
 import pytest
-from websocket import WebSocketException, create_connection
+from websocket import WebSocket, WebSocketException, create_connection
 
 from zaqarclient.server import App
 from zaqarclient.server.runner import ServerThread
+
+
+def _open_both(thread: ServerThread) -> tuple[http.client.HTTPConnection, WebSocket]:
+    """A keep-alive HTTP connection that answered a ping, and a websocket."""
+    conn = http.client.HTTPConnection(f"127.0.0.1:{thread.port}")
+    conn.request("GET", "/v2/ping", headers={
+        "Client-ID": "3381af92-2b9e-11e3-b191-71861300734c", "X-Project-ID": "p"})
+    assert conn.getresponse().read() == b""
+    return conn, create_connection(thread.ws_url)
 
 
 def test_connections_of_both_kinds_are_seen_and_closed() -> None:
     thread = ServerThread(App())
     thread.start()
     try:
-        conn = http.client.HTTPConnection(f"127.0.0.1:{thread.port}")
-        conn.request("GET", "/v2/ping", headers={
-            "Client-ID": "3381af92-2b9e-11e3-b191-71861300734c", "X-Project-ID": "p"})
-        assert conn.getresponse().read() == b""
-        ws = create_connection(thread.ws_url)
+        conn, ws = _open_both(thread)
         kinds = sorted(kind for kind, _ in thread.connections())
         assert kinds == ["http", "websocket"]
     finally:
@@ -52,11 +57,7 @@ def test_drop_connections_cuts_only_the_kind_asked_for() -> None:
     thread = ServerThread(App())
     thread.start()
     try:
-        conn = http.client.HTTPConnection(f"127.0.0.1:{thread.port}")
-        conn.request("GET", "/v2/ping", headers={
-            "Client-ID": "3381af92-2b9e-11e3-b191-71861300734c", "X-Project-ID": "p"})
-        assert conn.getresponse().read() == b""
-        ws = create_connection(thread.ws_url)
+        conn, ws = _open_both(thread)
         assert thread.drop_connections("websocket") == 1
         with pytest.raises((WebSocketException, OSError)):
             ws.recv()  # the server's abort: no close frame, the socket just ends
