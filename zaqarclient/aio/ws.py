@@ -54,9 +54,9 @@ from zaqarclient.transport.ws_connection import (
     MAX_FRAME,
     CorrelationIds,
     Reply,
+    incoming_reply,
     loggable,
-    push,
-    read_frame,
+    unclaimed_reply,
 )
 
 LOG = logging.getLogger("zaqarclient")
@@ -295,17 +295,13 @@ class AsyncWsConnection:
 
     def _dispatch(self, data: str | bytes) -> None:
         opcode = OPCODE_TEXT if isinstance(data, str) else OPCODE_BINARY
-        frame = read_frame(self.codec, opcode, data, self.url)
-        if frame is None:
+        reply = incoming_reply(self.codec, opcode, data, self.url, self._on_push)
+        if reply is None:
             return
-        key, value = frame
-        if key is None:
-            push(self._on_push, value)
-            return
+        key, value = reply
         future = self._pending.pop(key, None)
         if future is None or future.done():
-            LOG.debug("WS RECV reply for no waiting request (%s=%s) dropped",
-                      CORRELATION_HEADER, key)
+            unclaimed_reply(key)
             return
         future.set_result(value)
 

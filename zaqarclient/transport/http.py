@@ -12,7 +12,6 @@ the pipeline's (:mod:`zaqarclient.transport.pipeline`).
 from __future__ import annotations
 
 import urllib3
-from requests.utils import get_environ_proxies
 from urllib3.exceptions import (
     ConnectTimeoutError,
     HTTPError,
@@ -26,6 +25,7 @@ from zaqarclient.auth.base import TLSOptions
 from zaqarclient.errors import ConnectionError, TimeoutError
 from zaqarclient.transport import one_write as one_write_path
 from zaqarclient.transport.contract import Headers, Result
+from zaqarclient.transport.env_proxy import environ_proxy
 from zaqarclient.transport.http_wire import HttpCall, HttpWire, encode_query
 from zaqarclient.transport.redaction import redact_url
 from zaqarclient.transport.request import Request
@@ -129,8 +129,7 @@ class HttpTransport:
         self.wire = HttpWire(endpoint, api)
         self.endpoint = self.wire.endpoint
         self.timeout = parse_timeout(timeout)
-        proxies = get_environ_proxies(self.endpoint)
-        proxy = proxies.get(self.endpoint.split(":", 1)[0]) or proxies.get("all")
+        proxy = environ_proxy(self.endpoint)
         self._pool = _pool_manager(tls or TLSOptions(), pool_size, proxy)
         parsed = urllib3.util.parse_url(self.endpoint)
         # Through a proxy every request takes the pool manager's full-URL path.

@@ -130,6 +130,26 @@ def push(handler: Callable[[Any], None] | None, frame: Reply) -> None:
         LOG.exception("websocket notification handler failed")
 
 
+def incoming_reply(
+    codec: Codec, opcode: int, data: bytes | str, url: str,
+    on_push: Callable[[Any], None] | None,
+) -> tuple[str, Reply] | None:
+    """A received frame's (key, reply) to settle; None for a push (handed on) or a dropped frame."""
+    frame = read_frame(codec, opcode, data, url)
+    if frame is None:
+        return None
+    key, value = frame
+    if key is None:
+        push(on_push, value)
+        return None
+    return key, value
+
+
+def unclaimed_reply(key: str) -> None:
+    """Note a reply nobody waits for any more (its caller timed out or cancelled)."""
+    LOG.debug("WS RECV reply for no waiting request (%s=%s) dropped", CORRELATION_HEADER, key)
+
+
 def _settle(
     future: concurrent.futures.Future[Any],
     result: Any = None,
@@ -423,19 +443,14 @@ class WsConnection:
         return None
 
     def _dispatch(self, opcode: int, data: bytes | str) -> None:
-        frame = read_frame(self.codec, opcode, data, self.url)
-        if frame is None:
+        reply = incoming_reply(self.codec, opcode, data, self.url, self.on_push)
+        if reply is None:
             return
-        key, value = frame
-        if key is None:
-            push(self.on_push, value)
-            return
+        key, value = reply
         with self._lock:
             waiting = self._pending.pop(key, None)
         if waiting is None or waiting[0].done():
-            LOG.debug(
-                "WS RECV reply for no waiting request (%s=%s) dropped", CORRELATION_HEADER, key
-            )
+            unclaimed_reply(key)
             return
         future, convert = waiting
         if convert is None:
